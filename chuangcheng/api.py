@@ -1,0 +1,24 @@
+"""The JSON API: one NinjaAPI, each app contributes a router from its api.py."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from chuangcheng.core.errors import DomainError
+from chuangcheng.org.api import router as org_router
+from chuangcheng.places.api import router as places_router
+
+api = NinjaAPI(
+    title="创城 chuangcheng API",
+    version="1",
+    description="三城同创工作平台的 JSON 接口。登录后使用（会话 Cookie + CSRF）。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/org/", org_router)
+api.add_router("/places/", places_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=400)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chuangcheng.core.models import TimeStampedModel
+
+from .choices import Role, UnitGroup, UnitKind
+
+mobile_validator = RegexValidator(r"^1\d{10}$", _("手机号应为 11 位数字，以 1 开头"))
+
+
+class Unit(TimeStampedModel):
+    """A department, town/street, community or enterprise; units form a tree."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    group = models.CharField(_("评比分组"), max_length=20, choices=UnitGroup.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path "/1/7/42/": subtree filters become one indexed LIKE 'prefix%'.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+
+class Person(AbstractUser):
+    """A person who logs in; belongs to one unit and holds roles through memberships."""
+
+    real_name = models.CharField(_("姓名"), max_length=50)
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True, validators=[mobile_validator])
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["unit__sort_order", "real_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["mobile"], condition=~Q(mobile=""), name="person_mobile_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.real_name or self.username
+
+
+class Membership(TimeStampedModel):
+    """Role held by a person in a unit: the one place where rights come from."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("角色任职")
+        verbose_name_plural = _("角色任职")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "unit", "role"], name="membership_person_unit_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.unit} · {self.get_role_display()}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for throttling (per username and client address)."""
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Serves the throttle check: failures of one username+ip inside a time window.
+        indexes = [models.Index(fields=["username", "ip", "at"], name="loginfailure_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .access import scope_for
+from .models import Membership, Person, Unit
+
+
+def unit_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[Unit]:
+    """Units the user may see, in tree order, with their people counted."""
+    filters = filters or {}
+    qs = Unit.objects.filter(scope_for(user).unit_q(""))
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if search := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return qs.annotate(people_count=Count("people", distinct=True)).order_by("path")
+
+
+def person_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[Person]:
+    """People the user may see, with unit and roles fetched in two queries."""
+    filters = filters or {}
+    scope = scope_for(user)
+    qs = Person.objects.select_related("unit").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
+    )
+    qs = qs.filter(scope.unit_q("unit"))
+    if unit_id := filters.get("unit"):
+        qs = qs.filter(unit_id=unit_id)
+    if role := filters.get("role"):
+        qs = qs.filter(memberships__role=role).distinct()
+    if search := filters.get("q"):
+        qs = qs.filter(Q(real_name__icontains=search) | Q(mobile__icontains=search) | Q(username__icontains=search))
+    if filters.get("active") in {"1", "0"}:
+        qs = qs.filter(is_active=filters["active"] == "1")
+    return qs.order_by("unit__path", "real_name")
+
+
+def get_unit_for_user(user: Person, pk: int) -> Unit:
+    try:
+        return unit_list_for_user(user=user).get(pk=pk)
+    except Unit.DoesNotExist:
+        raise Http404("单位不存在") from None
+
+
+def get_person_for_user(user: Person, pk: int) -> Person:
+    try:
+        return person_list_for_user(user=user).get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("人员不存在") from None
+
+
+def people_by_name(names: set[str]) -> dict[str, list[Person]]:
+    """Lookup used by imports: real name (or login name) → people with that name."""
+    found: dict[str, list[Person]] = {}
+    for person in Person.objects.filter(Q(real_name__in=names) | Q(username__in=names)):
+        for key in {person.real_name, person.username}:
+            if key in names:
+                found.setdefault(key, []).append(person)
+    return found
+
+
+def units_by_name(names: set[str]) -> dict[str, Unit]:
+    """Lookup used by imports: full name, short name or code → unit."""
+    found: dict[str, Unit] = {}
+    for unit in Unit.objects.filter(Q(name__in=names) | Q(short_name__in=names) | Q(code__in=names)):
+        for key in (unit.name, unit.short_name, unit.code):
+            if key in names:
+                found[key] = unit
+    return found

@@ -1,0 +1,81 @@
+"""Writes to the organisation: units, people, memberships."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from chuangcheng.core.errors import DomainError
+
+from .choices import Role
+from .models import Membership, Person, Unit
+
+
+def _path_for(unit: Unit) -> str:
+    parent_path = unit.parent.path if unit.parent_id and unit.parent else "/"
+    return f"{parent_path}{unit.pk}/"
+
+
+@transaction.atomic
+def unit_create(*, name: str, code: str, kind: str, group: str, parent: Unit | None = None, **extra) -> Unit:
+    unit = Unit(name=name, code=code, kind=kind, group=group, parent=parent, **extra)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = _path_for(unit)
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
+    """Re-parent a unit and rewrite the paths of its whole subtree."""
+    if parent is not None and parent.path.startswith(unit.path):
+        raise DomainError("不能把单位移到它自己或其下级单位之下")
+    old_path = unit.path
+    unit.parent = parent
+    unit.path = _path_for(unit)
+    unit.save(update_fields=["parent", "path", "updated_at"])
+    for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+        child.path = unit.path + child.path[len(old_path) :]
+        child.save(update_fields=["path"])
+    return unit
+
+
+def rebuild_unit_paths() -> None:
+    """Recompute every path from parents (after bulk loads that bypass unit_create)."""
+    units = {u.pk: u for u in Unit.objects.all()}
+
+    def path_of(u: Unit) -> str:
+        return (path_of(units[u.parent_id]) if u.parent_id else "/") + f"{u.pk}/"
+
+    changed = []
+    for unit in units.values():
+        new = path_of(unit)
+        if unit.path != new:
+            unit.path = new
+            changed.append(unit)
+    Unit.objects.bulk_update(changed, ["path"], batch_size=500)
+
+
+@transaction.atomic
+def person_create(
+    *, username: str, real_name: str, unit: Unit, password: str | None = None, mobile: str = "", **extra
+) -> Person:
+    person = Person(username=username, real_name=real_name, unit=unit, mobile=mobile, **extra)
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.full_clean(exclude=["password"])
+    person.save()
+    return person
+
+
+def membership_grant(*, person: Person, unit: Unit, role: str) -> Membership:
+    if role not in Role.values:
+        raise DomainError(f"未知角色：{role}")
+    membership, _ = Membership.objects.get_or_create(person=person, unit=unit, role=role)
+    return membership
+
+
+def membership_revoke(*, person: Person, unit: Unit, role: str) -> None:
+    Membership.objects.filter(person=person, unit=unit, role=role).delete()

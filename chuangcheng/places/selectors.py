@@ -1,0 +1,179 @@
+"""Reads of the responsibility map, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from chuangcheng.core.geo import to_wgs84
+from chuangcheng.org.access import scope_for
+from chuangcheng.org.choices import Role
+from chuangcheng.org.models import Person
+
+from .models import Grid, RoadSegment, Shop, Site
+from .routing import holder, project_point
+
+
+@dataclass
+class Responsibility:
+    """Who answers for a point: the nearest segment in radius, the grid and site containing it."""
+
+    lon: float
+    lat: float
+    segment: RoadSegment | None
+    segment_distance_m: float | None
+    grid: Grid | None
+    site: Site | None
+    site_distance_m: float | None
+
+    @property
+    def units(self) -> list:
+        found = []
+        for unit in (
+            self.segment and self.segment.unit,
+            self.grid and self.grid.street,
+            self.grid and self.grid.community,
+            self.site and self.site.unit,
+        ):
+            if unit is not None and unit not in found:
+                found.append(unit)
+        return found
+
+    @property
+    def people(self) -> list:
+        found = []
+        for person in (
+            self.segment and self.segment.chief,
+            self.segment and self.segment.section_chief,
+            self.grid and self.grid.grid_worker,
+            self.site and self.site.person,
+        ):
+            if person and person not in found:
+                found.append(person)
+        return found
+
+
+def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float | None = None) -> Responsibility:
+    """Route a point to its responsible segment, grid and site (GCJ-02 input is converted)."""
+    lon, lat = to_wgs84(lon, lat, crs)
+    radius = settings.ROUTING_RADIUS_METERS if radius_m is None else radius_m
+    index = holder.get()
+    point = project_point(lon, lat)
+    seg_hit = index.nearest_segment(point, radius)
+    grid_id = index.containing_grid(point)
+    site_hit = index.site_at(point, radius)
+    segment = (
+        RoadSegment.objects.select_related("unit", "chief", "section_chief").filter(pk=seg_hit[0]).first()
+        if seg_hit
+        else None
+    )
+    grid = (
+        Grid.objects.select_related("street", "community", "grid_worker").filter(pk=grid_id).first()
+        if grid_id
+        else None
+    )
+    site = (
+        Site.objects.select_related("unit", "person", "site_type").filter(pk=site_hit[0]).first() if site_hit else None
+    )
+    return Responsibility(
+        lon=lon,
+        lat=lat,
+        segment=segment,
+        segment_distance_m=seg_hit[1] if seg_hit else None,
+        grid=grid,
+        site=site,
+        site_distance_m=site_hit[1] if site_hit else None,
+    )
+
+
+def _segment_scope_q(user: Person) -> Q:
+    """Road chiefs see their own segments; unit roles their units'; county roles all."""
+    scope = scope_for(user)
+    if scope.all_units:
+        return Q()
+    q = scope.unit_q("unit") if scope.has(Role.UNIT_ADMIN, Role.HANDLER) else Q(pk__in=[])
+    if scope.has(Role.ROAD_CHIEF):
+        q |= Q(chief=user) | Q(section_chief=user)
+    return q
+
+
+def segment_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[RoadSegment]:
+    filters = filters or {}
+    qs = RoadSegment.objects.filter(_segment_scope_q(user)).select_related("unit", "chief", "section_chief", "grid")
+    if search := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(road_name__icontains=search))
+    if unit := filters.get("unit"):
+        qs = qs.filter(unit_id=unit)
+    if road_class := filters.get("road_class"):
+        qs = qs.filter(road_class=road_class)
+    if chief := filters.get("chief"):
+        qs = qs.filter(Q(chief_id=chief) | Q(section_chief_id=chief))
+    return qs.annotate(shop_count=Count("shops")).order_by("code")
+
+
+def grid_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[Grid]:
+    filters = filters or {}
+    scope = scope_for(user)
+    qs = Grid.objects.select_related("street", "community", "grid_worker")
+    if not scope.all_units:
+        qs = qs.filter(scope.unit_q("street") | scope.unit_q("community") | Q(grid_worker=user))
+    if search := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if street := filters.get("street"):
+        qs = qs.filter(street_id=street)
+    return qs.order_by("code")
+
+
+def site_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[Site]:
+    filters = filters or {}
+    scope = scope_for(user)
+    qs = Site.objects.select_related("site_type", "unit", "person")
+    if not scope.all_units:
+        qs = qs.filter(scope.unit_q("unit") | Q(person=user))
+    if search := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(address__icontains=search))
+    if site_type := filters.get("site_type"):
+        qs = qs.filter(site_type_id=site_type)
+    if unit := filters.get("unit"):
+        qs = qs.filter(unit_id=unit)
+    return qs.order_by("code")
+
+
+def shop_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[Shop]:
+    filters = filters or {}
+    qs = Shop.objects.filter(
+        Q(segment__in=segment_list_for_user(user=user).values("pk")) if not scope_for(user).all_units else Q()
+    ).select_related("segment", "segment__unit")
+    if search := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(operator_name__icontains=search))
+    if segment := filters.get("segment"):
+        qs = qs.filter(segment_id=segment)
+    if status := filters.get("pledge_status"):
+        qs = qs.filter(pledge_status=status)
+    return qs.prefetch_related("pledge_items").order_by("code")
+
+
+def _get_or_404(qs: QuerySet, pk: int, message: str):  # type: ignore[no-untyped-def]
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(message)
+    return obj
+
+
+def get_segment_for_user(user: Person, pk: int) -> RoadSegment:
+    return _get_or_404(segment_list_for_user(user=user), pk, "路段不存在")
+
+
+def get_grid_for_user(user: Person, pk: int) -> Grid:
+    return _get_or_404(grid_list_for_user(user=user), pk, "网格不存在")
+
+
+def get_site_for_user(user: Person, pk: int) -> Site:
+    return _get_or_404(site_list_for_user(user=user), pk, "点位不存在")
+
+
+def get_shop_for_user(user: Person, pk: int) -> Shop:
+    return _get_or_404(shop_list_for_user(user=user), pk, "门店不存在")
