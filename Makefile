@@ -21,7 +21,7 @@ chuangcheng/static/vendor/.stamp: package.json package-lock.json
 	./scripts/vendor_assets.sh
 
 setup: $(VENV)/.stamp chuangcheng/static/vendor/.stamp
-	mkdir -p var
+	mkdir -p var/staticfiles var/media
 
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0

@@ -9,6 +9,7 @@ import pytest
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.services import membership_grant, person_create, unit_create
+from chuangcheng.places import routing
 from chuangcheng.places.services import seed_reference_lists
 
 PASSWORD = "Chuangcheng#2026"
@@ -33,6 +34,20 @@ class World:
     chief_b: Person
     inspector: Person
     volunteer: Person
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """The world fixture hashes ten passwords; PBKDF2 would make that seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_routing_index():  # type: ignore[no-untyped-def]
+    """Rolled-back tests reuse ids, so no test may see an index built from another's map."""
+    routing.holder.mark_stale()
+    yield
+    routing.holder.mark_stale()
 
 
 def _person(username: str, name: str, unit: Unit, role: str) -> Person:

@@ -132,6 +132,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"
+AUTHENTICATION_BACKENDS = ["chuangcheng.org.backends.LoginBackend"]
 LOGIN_URL = "org:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "org:login"
@@ -156,7 +157,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-if env_bool("BEHIND_PROXY", False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+# Intranet deployments are never submitted to the browsers' HSTS preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind our own nginx: trust its X-Forwarded-Proto and the address it appends to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
@@ -192,10 +198,16 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # Map: no tile URL means the map draws only our own geometries on a plain background.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# Values for "{s}" in the tile URL; 天地图 uses t0…t7, i.e. MAP_TILE_SUBDOMAINS=01234567.
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")
 # County centre for the default map view and the local metric projection.
 MAP_CENTER_LON = env_float("MAP_CENTER_LON", 114.30)
 MAP_CENTER_LAT = env_float("MAP_CENTER_LAT", 34.80)
 ROUTING_RADIUS_METERS = env_float("ROUTING_RADIUS_METERS", 50.0)
+if ROUTING_RADIUS_METERS <= 0:
+    raise ImproperlyConfigured(f"ROUTING_RADIUS_METERS must be positive, got {ROUTING_RADIUS_METERS}")
+# How often an app process checks whether another process changed the map.
+ROUTING_INDEX_CHECK_SECONDS = env_float("ROUTING_INDEX_CHECK_SECONDS", 2.0)
 COUNTY_CODE = env_str("COUNTY_CODE", "410221")
 if not (len(COUNTY_CODE) == 6 and COUNTY_CODE.isdigit()):
     raise ImproperlyConfigured(f"COUNTY_CODE must be 6 digits, got {COUNTY_CODE!r}")

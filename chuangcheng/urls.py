@@ -11,6 +11,7 @@ admin.site.site_title = "创城平台"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("chuangcheng.core.urls")),
     path("accounts/", include("chuangcheng.org.urls")),
+    path("places/io/", include("chuangcheng.places.urls_io")),
     path("places/", include("chuangcheng.places.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -68,7 +68,8 @@ def scope_for(person: Person) -> Scope:
     memberships = list(Membership.objects.filter(person=person).select_related("unit"))
     roles = frozenset(m.role for m in memberships)
     all_units = person.is_superuser or bool(roles & Role.county_wide())
-    paths = tuple(sorted({m.unit.path for m in memberships}))
+    # An empty path (a bulk-loaded unit awaiting rebuild_unit_paths) would prefix-match every unit.
+    paths = tuple(sorted({m.unit.path for m in memberships if m.unit.path}))
     scope = Scope(roles=roles, all_units=all_units, unit_paths=paths, person_id=person.pk)
     person._scope_cache = scope  # type: ignore[attr-defined]
     return scope

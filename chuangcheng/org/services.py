@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chuangcheng.core.errors import DomainError
@@ -28,6 +29,11 @@ def unit_create(*, name: str, code: str, kind: str, group: str, parent: Unit | N
 @transaction.atomic
 def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
     """Re-parent a unit and rewrite the paths of its whole subtree."""
+    # Paths come from the database, locked: a caller's instance may predate another move,
+    # and a stale path would skip the subtree or let a unit move under its own descendant.
+    unit.path = Unit.objects.select_for_update().values_list("path", flat=True).get(pk=unit.pk)
+    if parent is not None:
+        parent.path = Unit.objects.select_for_update().values_list("path", flat=True).get(pk=parent.pk)
     if parent is not None and parent.path.startswith(unit.path):
         raise DomainError("不能把单位移到它自己或其下级单位之下")
     old_path = unit.path
@@ -60,6 +66,9 @@ def rebuild_unit_paths() -> None:
 def person_create(
     *, username: str, real_name: str, unit: Unit, password: str | None = None, mobile: str = "", **extra
 ) -> Person:
+    # The partial unique constraint would only say "约束 person_mobile_unique 是无效的".
+    if mobile and (owner := Person.objects.filter(mobile=mobile).first()):
+        raise ValidationError({"mobile": f"手机号 {mobile} 已被 {owner} 使用"})
     person = Person(username=username, real_name=real_name, unit=unit, mobile=mobile, **extra)
     if password:
         person.set_password(password)

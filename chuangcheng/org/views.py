@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -8,7 +9,7 @@ from chuangcheng.core.types import AuthedRequest
 
 from .choices import Role, UnitKind
 from .forms import ThrottledLoginForm
-from .models import LoginFailure
+from .models import LoginFailure, Unit
 from .selectors import get_unit_for_user, person_list_for_user, unit_list_for_user
 
 
@@ -31,22 +32,61 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "org/password_change_done.html"
 
 
+PAGE_SIZE = 50
+
+
+def _tree_rows(units: list[Unit]) -> list[tuple[Unit, int]]:
+    """(unit, indent) in depth-first order, siblings by sort order then code.
+
+    Units whose parent is not visible (a unit admin's own unit) start the tree at indent 0.
+    """
+    visible = {u.pk for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in visible else None
+        children.setdefault(parent, []).append(unit)
+    rows: list[tuple[Unit, int]] = []
+
+    def walk(parent: int | None, indent: int) -> None:
+        for unit in sorted(children.get(parent, []), key=lambda u: (u.sort_order, u.code)):
+            rows.append((unit, indent))
+            walk(unit.pk, indent + 1)
+
+    walk(None, 0)
+    return rows
+
+
 @login_required
 def unit_tree(request: AuthedRequest) -> HttpResponse:
-    filters = request.GET.dict()
+    filters = {k: v for k, v in request.GET.dict().items() if k in {"kind", "q"}}
     units = list(unit_list_for_user(user=request.user, filters=filters))
-    return render(request, "org/unit_tree.html", {"units": units, "kinds": UnitKind.choices, "filters": filters})
+    context = {"rows": _tree_rows(units), "kinds": UnitKind.choices, "filters": filters}
+    return render(request, "org/unit_tree.html", context)
 
 
 @login_required
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     people = person_list_for_user(user=request.user, filters={"unit": unit.pk})
-    return render(request, "org/unit_detail.html", {"unit": unit, "people": people})
+    children = unit_list_for_user(user=request.user).filter(parent=unit)
+    return render(request, "org/unit_detail.html", {"unit": unit, "people": people, "children": children})
+
+
+def _person_filters(request: AuthedRequest) -> dict[str, str]:
+    filters = {k: v for k, v in request.GET.dict().items() if k in {"unit", "role", "q", "active"} and v}
+    if not filters.get("unit", "").isdigit():
+        filters.pop("unit", None)
+    return filters
 
 
 @login_required
 def person_list(request: AuthedRequest) -> HttpResponse:
-    filters = request.GET.dict()
-    people = person_list_for_user(user=request.user, filters=filters)[:500]
-    return render(request, "org/person_list.html", {"people": people, "roles": Role.choices, "filters": filters})
+    filters = _person_filters(request)
+    people = person_list_for_user(user=request.user, filters=filters)
+    context = {
+        "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "units": unit_list_for_user(user=request.user),
+        "roles": Role.choices,
+        "filters": filters,
+    }
+    return render(request, "org/person_list.html", context)

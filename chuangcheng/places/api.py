@@ -1,9 +1,27 @@
-from django.http import HttpRequest
-from ninja import Router, Schema
+"""JSON API of the responsibility map: routing by coordinate and GeoJSON layers for the map.
 
+The GeoJSON endpoints return only what the user may see (the same selectors as the pages),
+optionally cut to a bounding box, and never more than a capped number of features: a
+truncated answer says so, and the map asks the user to zoom in.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from chuangcheng.core.types import AuthedRequest
+
+from . import selectors
+from .geojson import collection, grid_feature, segment_feature, site_feature
 from .selectors import responsibility_at
 
 router = Router(tags=["责任体系"])
+
+MAX_FEATURES = 2000
+BBox = tuple[float, float, float, float]
 
 
 class NamedRef(Schema):
@@ -23,13 +41,54 @@ class ResponsibilityOut(Schema):
     people: list[NamedRef]
 
 
+class FeatureOut(Schema):
+    type: str = "Feature"
+    id: int
+    geometry: dict[str, Any]
+    properties: dict[str, Any]
+
+
+class FeatureCollectionOut(Schema):
+    type: str = "FeatureCollection"
+    features: list[FeatureOut]
+    truncated: bool = Field(description="true when more features matched than were returned; zoom in")
+
+
+class ExtentOut(Schema):
+    bbox: list[float] | None = Field(description="[minlon, minlat, maxlon, maxlat] of everything visible")
+
+
 def _ref(obj) -> dict | None:  # type: ignore[no-untyped-def]
     if obj is None:
         return None
     return {"id": obj.pk, "name": str(obj)}
 
 
-@router.get("/responsibility", response=ResponsibilityOut, summary="按坐标查询责任主体")
+def parse_bbox(raw: str) -> BBox | None:
+    """``minlon,minlat,maxlon,maxlat`` → a tuple; empty → None; anything else is a 400."""
+    if not raw:
+        return None
+    try:
+        parts = tuple(float(p) for p in raw.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
+        raise HttpError(400, "bbox 格式应为 minlon,minlat,maxlon,maxlat（最小值在前）")
+    return parts  # type: ignore[return-value]
+
+
+def _capped(qs: QuerySet, bbox: str, limit: int) -> tuple[list, bool]:
+    box = parse_bbox(bbox)
+    if box is not None:
+        qs = qs.filter(selectors.bbox_q(box))
+    limit = max(1, min(limit, MAX_FEATURES))
+    rows = list(qs[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+@router.get(
+    "/responsibility", response=ResponsibilityOut, summary="按坐标查询责任主体", url_name="places_responsibility"
+)
 def responsibility(request: HttpRequest, lon: float, lat: float, crs: str = "wgs84"):  # type: ignore[no-untyped-def]
     """Route a point (``crs``: wgs84, cgcs2000 or gcj02) to its segment, grid and site."""
     found = responsibility_at(lon, lat, crs=crs)
@@ -44,3 +103,43 @@ def responsibility(request: HttpRequest, lon: float, lat: float, crs: str = "wgs
         "units": [_ref(u) for u in found.units],
         "people": [_ref(p) for p in found.people],
     }
+
+
+@router.get(
+    "/segments.geojson",
+    response=FeatureCollectionOut,
+    summary="路段图层（GeoJSON）",
+    url_name="places_segments_geojson",
+)
+def segments_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATURES):  # type: ignore[no-untyped-def]
+    """Visible road segments overlapping ``bbox``; longest first when capped."""
+    qs = selectors.segment_list_for_user(user=request.user).order_by("-length_m", "pk")
+    rows, truncated = _capped(qs, bbox, limit)
+    return collection([segment_feature(s) for s in rows], truncated=truncated)
+
+
+@router.get(
+    "/grids.geojson", response=FeatureCollectionOut, summary="网格图层（GeoJSON）", url_name="places_grids_geojson"
+)
+def grids_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATURES):  # type: ignore[no-untyped-def]
+    """Visible grids overlapping ``bbox``; largest first when capped."""
+    qs = selectors.grid_list_for_user(user=request.user).order_by("-area_m2", "pk")
+    rows, truncated = _capped(qs, bbox, limit)
+    return collection([grid_feature(g) for g in rows], truncated=truncated)
+
+
+@router.get(
+    "/sites.geojson", response=FeatureCollectionOut, summary="点位图层（GeoJSON）", url_name="places_sites_geojson"
+)
+def sites_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATURES):  # type: ignore[no-untyped-def]
+    """Visible sites (points and polygons) overlapping ``bbox``."""
+    qs = selectors.site_list_for_user(user=request.user)
+    rows, truncated = _capped(qs, bbox, limit)
+    return collection([site_feature(s) for s in rows], truncated=truncated)
+
+
+@router.get("/extent", response=ExtentOut, summary="可见要素的范围", url_name="places_extent")
+def extent(request: AuthedRequest):  # type: ignore[no-untyped-def]
+    """The bounding box the map fits to on opening (null when the user sees nothing)."""
+    box = selectors.map_extent_for_user(user=request.user)
+    return {"bbox": list(box) if box else None}

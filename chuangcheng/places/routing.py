@@ -22,8 +22,6 @@ from chuangcheng.core.geo import project_xy
 
 from .models import Grid, MapRevision, RoadSegment, Site
 
-INDEX_CHECK_SECONDS = float(getattr(settings, "ROUTING_INDEX_CHECK_SECONDS", 2.0))
-
 
 def _origin() -> tuple[float, float]:
     return settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT
@@ -119,7 +117,11 @@ class _IndexHolder:
 
     def get(self) -> MapIndex:
         now = time.monotonic()
-        if self._index is not None and not self._stale and now - self._checked_at < INDEX_CHECK_SECONDS:
+        if (
+            self._index is not None
+            and not self._stale
+            and now - self._checked_at < settings.ROUTING_INDEX_CHECK_SECONDS
+        ):
             return self._index
         with self._lock:
             revision = current_revision()

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 
+from chuangcheng.core.errors import DomainError
 from chuangcheng.core.geo import to_wgs84
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person
 
+from .choices import PledgeStatus, RoadClass
 from .models import Grid, RoadSegment, Shop, Site
 from .routing import holder, project_point
 
@@ -58,7 +60,10 @@ class Responsibility:
 
 def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float | None = None) -> Responsibility:
     """Route a point to its responsible segment, grid and site (GCJ-02 input is converted)."""
-    lon, lat = to_wgs84(lon, lat, crs)
+    try:
+        lon, lat = to_wgs84(lon, lat, crs)
+    except ValueError as exc:  # an unknown crs is the caller's mistake, not a server error
+        raise DomainError(str(exc), code="crs") from None
     radius = settings.ROUTING_RADIUS_METERS if radius_m is None else radius_m
     index = holder.get()
     point = project_point(lon, lat)
@@ -111,6 +116,8 @@ def segment_list_for_user(*, user: Person, filters: dict | None = None) -> Query
         qs = qs.filter(road_class=road_class)
     if chief := filters.get("chief"):
         qs = qs.filter(Q(chief_id=chief) | Q(section_chief_id=chief))
+    if grid := filters.get("grid"):
+        qs = qs.filter(grid_id=grid)
     return qs.annotate(shop_count=Count("shops")).order_by("code")
 
 
@@ -124,6 +131,8 @@ def grid_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
     if street := filters.get("street"):
         qs = qs.filter(street_id=street)
+    if unit := filters.get("unit"):
+        qs = qs.filter(Q(street_id=unit) | Q(community_id=unit))
     return qs.order_by("code")
 
 
@@ -153,7 +162,65 @@ def shop_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet
         qs = qs.filter(segment_id=segment)
     if status := filters.get("pledge_status"):
         qs = qs.filter(pledge_status=status)
+    if unit := filters.get("unit"):
+        qs = qs.filter(segment__unit_id=unit)
+    if chief := filters.get("chief"):
+        qs = qs.filter(Q(segment__chief_id=chief) | Q(segment__section_chief_id=chief))
     return qs.prefetch_related("pledge_items").order_by("code")
+
+
+def bbox_q(bbox: tuple[float, float, float, float]) -> Q:
+    """Objects whose bounding box overlaps ``bbox`` = (min_lon, min_lat, max_lon, max_lat)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return Q(min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat)
+
+
+def map_extent_for_user(*, user: Person) -> tuple[float, float, float, float] | None:
+    """The bounding box of every segment, grid and site the user may see (None when empty)."""
+    boxes = []
+    for qs in (segment_list_for_user(user=user), grid_list_for_user(user=user), site_list_for_user(user=user)):
+        box = qs.order_by().aggregate(a=Min("min_lon"), b=Min("min_lat"), c=Max("max_lon"), d=Max("max_lat"))
+        if box["a"] is not None:
+            boxes.append((box["a"], box["b"], box["c"], box["d"]))
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def pledge_status_counts(shops: QuerySet[Shop]) -> list[tuple[str, str, int]]:
+    """(status, label, shops) for every pledge status, zero included, for summaries."""
+    rows = shops.prefetch_related(None).order_by().values("pledge_status").annotate(n=Count("pk"))
+    counts = {row["pledge_status"]: row["n"] for row in rows}
+    return [(status, str(label), counts.get(status, 0)) for status, label in PledgeStatus.choices]
+
+
+def road_class_counts(segments: QuerySet[RoadSegment]) -> list[tuple[str, str, int]]:
+    """(road class, label, segments) for every road class, zero included, for summaries."""
+    rows = segments.order_by().values("road_class").annotate(n=Count("pk", distinct=True))
+    counts = {row["road_class"]: row["n"] for row in rows}
+    return [(value, str(label), counts.get(value, 0)) for value, label in RoadClass.choices]
+
+
+@dataclass
+class ChiefArea:
+    """A road chief's 责任区: the segments they lead and the shops along them."""
+
+    segments: list[RoadSegment]
+    shops: list[Shop]
+    length_m: float
+    pledge_counts: list[tuple[str, str, int]]
+
+
+def chief_area_for_user(*, user: Person) -> ChiefArea:
+    """The segments where ``user`` is 路长 or 段长, with the shops along them."""
+    segments = list(segment_list_for_user(user=user, filters={"chief": user.pk}))
+    shops = shop_list_for_user(user=user, filters={"chief": user.pk}).select_related("segment")
+    return ChiefArea(
+        segments=segments,
+        shops=list(shops),
+        length_m=sum(s.length_m for s in segments),
+        pledge_counts=pledge_status_counts(shops),
+    )
 
 
 def _get_or_404(qs: QuerySet, pk: int, message: str):  # type: ignore[no-untyped-def]

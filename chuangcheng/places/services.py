@@ -12,17 +12,30 @@ from .choices import DEFAULT_PLEDGE_ITEMS, DEFAULT_SITE_TYPES
 from .models import BBoxModel, Grid, PledgeItem, RoadSegment, Shop, Site, SiteType
 from .routing import bump_revision
 
+# Geometry types each model accepts: routing indexes only these, anything else would be
+# saved but never found.
+ALLOWED_TYPES: dict[type, tuple[set[str], str]] = {
+    RoadSegment: ({"LineString", "MultiLineString"}, "路段几何应为线（LineString）"),
+    Grid: ({"Polygon", "MultiPolygon"}, "网格几何应为面（Polygon）"),
+    Site: ({"Point", "Polygon", "MultiPolygon"}, "点位几何应为点（Point）或面（Polygon）"),
+}
+
 
 def set_geometry(obj: BBoxModel, geometry: dict) -> None:
     """Store a GeoJSON geometry with its bounding box (and length/area where it applies)."""
     geom = shapely.geometry.shape(geometry)
     if geom.is_empty:
         raise DomainError("几何图形为空")
+    allowed, message = ALLOWED_TYPES.get(type(obj), (set(), ""))
+    if allowed and geom.geom_type not in allowed:
+        raise DomainError(f"{message}，实际为 {geom.geom_type}")
+    if not geom.is_valid:
+        raise DomainError(f"几何图形无效（如多边形自相交）：{shapely.is_valid_reason(geom)}")
     obj.geometry = shapely.geometry.mapping(geom) if not isinstance(geometry, dict) else geometry
     obj.min_lon, obj.min_lat, obj.max_lon, obj.max_lat = geom.bounds
     if isinstance(obj, RoadSegment):
-        coords = [list(c) for c in geom.coords] if geom.geom_type == "LineString" else []
-        obj.length_m = round(line_length_m(coords), 1)
+        parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
+        obj.length_m = round(sum(line_length_m([list(c) for c in part.coords]) for part in parts), 1)
     if isinstance(obj, Grid):
         centre = geom.centroid
         obj.area_m2 = round(local_metric(geom, centre.x, centre.y).area, 1)

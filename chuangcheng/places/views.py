@@ -1,13 +1,163 @@
+"""Pages of the responsibility map: lists, detail pages, the map and 我的责任区.
+
+Every object comes through a ``places.selectors`` function scoped to the user, so an
+object outside the user's scope is a 404, never a leak. List views serve the full page
+or, for htmx requests, only the ``table`` partial.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.access import scope_for
+
+from . import selectors
+from .choices import RoadClass
+from .forms import GridFilterForm, PlaceFilterForm, SegmentFilterForm, ShopFilterForm, SiteFilterForm
+from .geojson import collection, grid_feature, segment_feature, shop_feature, site_feature
+
+PAGE_SIZE = 50
+IMPORT_PATH = "/places/io/import/"
+
+
+def export_url(kind: str, query: QueryDict) -> str:
+    """The Excel export of the filtered list: the same filters, without the page number or empty fields."""
+    try:
+        base = reverse("places_io:export_xlsx", kwargs={"kind": kind})
+    except NoReverseMatch:
+        base = f"/places/io/export/{kind}.xlsx"
+    params = QueryDict(mutable=True)
+    for key, values in query.lists():
+        kept = [v for v in values if v]
+        if key != "page" and kept:
+            params.setlist(key, kept)
+    encoded = params.urlencode()
+    return f"{base}?{encoded}" if encoded else base
+
+
+def import_url() -> str:
+    try:
+        return reverse("places_io:import")
+    except NoReverseMatch:
+        return IMPORT_PATH
+
+
+def _wants_partial(request: AuthedRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+def _page(request: AuthedRequest, qs: QuerySet) -> Page:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list_page(
+    request: AuthedRequest, template: str, *, kind: str, form: PlaceFilterForm, qs: QuerySet
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "form": form,
+        "page": _page(request, qs),
+        "kind": kind,
+        "export_url": export_url(kind, request.GET),
+        "import_url": import_url(),
+        "can_edit_map": scope_for(request.user).can_edit_map,
+    }
+    return render(request, f"{template}#table" if _wants_partial(request) else template, context)
+
+
+def _map_context() -> dict[str, Any]:
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tile_subdomains": settings.MAP_TILE_SUBDOMAINS,
+    }
 
 
 @login_required
-def map_page(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "places/map.html",
-        {"center": [settings.MAP_CENTER_LAT, settings.MAP_CENTER_LON], "tile_url": settings.MAP_TILE_URL},
-    )
+def segment_list(request: AuthedRequest) -> HttpResponse:
+    form = SegmentFilterForm(request.GET, user=request.user)
+    qs = selectors.segment_list_for_user(user=request.user, filters=form.filters())
+    return _list_page(request, "places/segment_list.html", kind="segment", form=form, qs=qs)
+
+
+@login_required
+def grid_list(request: AuthedRequest) -> HttpResponse:
+    form = GridFilterForm(request.GET, user=request.user)
+    qs = selectors.grid_list_for_user(user=request.user, filters=form.filters())
+    return _list_page(request, "places/grid_list.html", kind="grid", form=form, qs=qs)
+
+
+@login_required
+def site_list(request: AuthedRequest) -> HttpResponse:
+    form = SiteFilterForm(request.GET, user=request.user)
+    qs = selectors.site_list_for_user(user=request.user, filters=form.filters())
+    return _list_page(request, "places/site_list.html", kind="site", form=form, qs=qs)
+
+
+@login_required
+def shop_list(request: AuthedRequest) -> HttpResponse:
+    form = ShopFilterForm(request.GET, user=request.user)
+    qs = selectors.shop_list_for_user(user=request.user, filters=form.filters())
+    return _list_page(request, "places/shop_list.html", kind="shop", form=form, qs=qs)
+
+
+@login_required
+def segment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = selectors.get_segment_for_user(request.user, pk)
+    shops = list(selectors.shop_list_for_user(user=request.user, filters={"segment": segment.pk}))
+    features = collection([segment_feature(segment), *map(shop_feature, shops)])
+    context = {"segment": segment, "shops": shops, "features": features, **_map_context()}
+    return render(request, "places/segment_detail.html", context)
+
+
+@login_required
+def grid_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    grid = selectors.get_grid_for_user(request.user, pk)
+    segments = list(selectors.segment_list_for_user(user=request.user, filters={"grid": grid.pk}))
+    features = collection([grid_feature(grid), *map(segment_feature, segments)])
+    context = {"grid": grid, "segments": segments, "features": features, **_map_context()}
+    return render(request, "places/grid_detail.html", context)
+
+
+@login_required
+def site_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    site = selectors.get_site_for_user(request.user, pk)
+    context = {"site": site, "features": collection([site_feature(site)]), **_map_context()}
+    return render(request, "places/site_detail.html", context)
+
+
+@login_required
+def shop_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    shop = selectors.get_shop_for_user(request.user, pk)
+    shown = [segment_feature(shop.segment)] if shop.segment else []
+    context = {"shop": shop, "features": collection([*shown, shop_feature(shop)]), **_map_context()}
+    return render(request, "places/shop_detail.html", context)
+
+
+@login_required
+def map_page(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "extent": selectors.map_extent_for_user(user=request.user),
+        "center": [settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT],
+        "road_classes": RoadClass.choices,
+        **_map_context(),
+    }
+    return render(request, "places/map.html", context)
+
+
+@login_required
+def my_area(request: AuthedRequest) -> HttpResponse:
+    """我的责任区: only the segments where the user is 路长 or 段长, with their shops."""
+    area = selectors.chief_area_for_user(user=request.user)
+    features = collection([*map(segment_feature, area.segments), *map(shop_feature, area.shops)])
+    context = {"area": area, "features": features, **_map_context()}
+    return render(request, "places/my_area.html", context)

@@ -1,0 +1,83 @@
+"""GeoJSON features of map objects, shared by the API and the pages' small maps.
+
+Properties carry what a popup or tooltip shows (names, not ids of related rows) and the
+detail page URL, so the browser never has to build links itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from .models import Grid, RoadSegment, Shop, Site
+
+
+def _name(obj: object | None) -> str:
+    return str(obj) if obj is not None else ""
+
+
+def _feature(kind: str, pk: int, geometry: dict, **properties: Any) -> dict[str, Any]:
+    return {"type": "Feature", "id": pk, "geometry": geometry, "properties": {"kind": kind, "id": pk, **properties}}
+
+
+def segment_feature(segment: RoadSegment) -> dict[str, Any]:
+    return _feature(
+        "segment",
+        segment.pk,
+        segment.geometry,
+        code=segment.code,
+        name=segment.name,
+        road_class=segment.road_class,
+        road_class_label=segment.get_road_class_display(),
+        length_m=segment.length_m,
+        unit=_name(segment.unit),
+        chief=_name(segment.chief),
+        section_chief=_name(segment.section_chief),
+        url=reverse("places:segment_detail", args=[segment.pk]),
+    )
+
+
+def grid_feature(grid: Grid) -> dict[str, Any]:
+    return _feature(
+        "grid",
+        grid.pk,
+        grid.geometry,
+        code=grid.code,
+        name=grid.name,
+        street=_name(grid.street),
+        community=_name(grid.community),
+        grid_worker=_name(grid.grid_worker),
+        url=reverse("places:grid_detail", args=[grid.pk]),
+    )
+
+
+def site_feature(site: Site) -> dict[str, Any]:
+    return _feature(
+        "site",
+        site.pk,
+        site.geometry,
+        code=site.code,
+        name=site.name,
+        site_type=_name(site.site_type),
+        unit=_name(site.unit),
+        person=_name(site.person),
+        url=reverse("places:site_detail", args=[site.pk]),
+    )
+
+
+def shop_feature(shop: Shop) -> dict[str, Any]:
+    return _feature(
+        "shop",
+        shop.pk,
+        {"type": "Point", "coordinates": [shop.lon, shop.lat]},
+        code=shop.code,
+        name=shop.name,
+        pledge_status=shop.pledge_status,
+        pledge_status_label=shop.get_pledge_status_display(),
+        url=reverse("places:shop_detail", args=[shop.pk]),
+    )
+
+
+def collection(features: list[dict[str, Any]], *, truncated: bool = False) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated}

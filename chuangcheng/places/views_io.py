@@ -1,0 +1,134 @@
+"""Import and export pages of the responsibility map.
+
+Only map editors (the office) may import. Anyone signed in may export, but only through
+the same scoped selectors as the list pages, so a unit or road chief exports what they see.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from chuangcheng.core.types import AuthedRequest
+from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from chuangcheng.org.access import scope_for
+from chuangcheng.org.models import Person
+
+from . import selectors
+from .exports import EXPORTERS, template_sheets
+from .imports import IMPORTERS, ImportMode, import_file
+
+# A file with every row wrong would make a page nobody reads; the count says how many more.
+ERRORS_SHOWN = 500
+
+LISTS: dict[str, Callable[..., QuerySet]] = {
+    "segment": selectors.segment_list_for_user,
+    "grid": selectors.grid_list_for_user,
+    "site": selectors.site_list_for_user,
+    "shop": selectors.shop_list_for_user,
+}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入内容"), choices=[(k, c.label) for k, c in IMPORTERS.items()])
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("Excel（.xlsx）或 GeoJSON（.geojson/.json）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.geojson,.json"}),
+    )
+    mode = forms.ChoiceField(
+        label=_("导入方式"), choices=ImportMode.choices, initial=ImportMode.ALL, widget=forms.RadioSelect
+    )
+
+
+def _require_map_editor(user: Person) -> None:
+    if not scope_for(user).can_edit_map:
+        raise PermissionDenied(_("只有创建办可以导入责任地图"))
+
+
+def _kind_or_404(kind: str | None) -> str | None:
+    if kind is not None and kind not in IMPORTERS:
+        raise Http404(_("未知的导入类型"))
+    return kind
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: AuthedRequest, kind: str | None = None) -> HttpResponse:
+    """GET: the upload form. POST: run the import and show the summary or the error table."""
+    _require_map_editor(request.user)
+    kind = _kind_or_404(kind or request.GET.get("kind")) or "segment"
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            kind = form.cleaned_data["kind"]
+            result = import_file(kind=kind, file=upload, filename=upload.name, mode=form.cleaned_data["mode"])
+    else:
+        form = ImportForm(initial={"kind": kind})
+    context = {
+        "form": form,
+        "kind": kind,
+        "result": result,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "kinds": [(k, cls.label) for k, cls in IMPORTERS.items()],
+    }
+    return render(request, "places/import.html", context)
+
+
+@login_required
+def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
+    """An empty workbook with the import columns and a sheet explaining each of them."""
+    _kind_or_404(kind)
+    response = HttpResponse(xlsx_bytes(template_sheets(kind)), content_type=XLSX_CONTENT_TYPE)
+    filename = f"{IMPORTERS[kind].label}导入模板.xlsx"
+    response["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+def _attachment(filename: str) -> str:
+    return content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+
+
+def _exporter_for(request: AuthedRequest, kind: str):  # type: ignore[no-untyped-def]
+    if kind not in EXPORTERS:
+        raise Http404(_("未知的导出类型"))
+    queryset = LISTS[kind](user=request.user, filters=request.GET.dict())
+    return EXPORTERS[kind](queryset)
+
+
+@login_required
+def export_xlsx(request: AuthedRequest, kind: str) -> FileResponse:
+    """The filtered list as .xlsx, written to a temporary file so big exports stream."""
+    exporter = _exporter_for(request, kind)
+    # FileResponse closes the file when the response is done, which deletes it.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    exporter.write_xlsx(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{exporter.filename}-{_stamp()}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+def export_geojson(request: AuthedRequest, kind: str) -> StreamingHttpResponse:
+    exporter = _exporter_for(request, kind)
+    response = StreamingHttpResponse(exporter.geojson_chunks(), content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = _attachment(f"{exporter.filename}-{_stamp()}.geojson")
+    return response

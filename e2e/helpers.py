@@ -1,0 +1,85 @@
+"""Helpers shared by the browser tests."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from chuangcheng.conftest import PASSWORD
+from chuangcheng.org.models import Unit
+from chuangcheng.places.models import RoadSegment, Shop
+from chuangcheng.places.services import segment_save, shop_save
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+# Segment geometries near the default map centre (lon 114.30, lat 34.80).
+LINE_A1 = [[114.3000, 34.8000], [114.3040, 34.8000]]
+LINE_A2 = [[114.3040, 34.8000], [114.3040, 34.8030]]
+LINE_B1 = [[114.2950, 34.7950], [114.2950, 34.7910]]
+
+
+def login(page: Page, username: str, password: str = PASSWORD, *, expect_success: bool = True) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("domcontentloaded")
+    if expect_success:
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def assert_page_healthy(page: Page) -> None:
+    """No JavaScript errors and no request to anywhere but our own server."""
+    assert page.js_errors == [], page.js_errors  # type: ignore[attr-defined]
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+
+
+def make_segment(code: str, name: str, unit: Unit, coords: list[list[float]], **fields) -> RoadSegment:  # type: ignore[no-untyped-def]
+    return segment_save(
+        segment=RoadSegment(code=code, name=name, road_name=name, unit=unit, **fields),
+        geometry={"type": "LineString", "coordinates": coords},
+    )
+
+
+def make_shop(code: str, name: str, segment: RoadSegment, *, lon: float, lat: float) -> Shop:
+    return shop_save(shop=Shop(code=code, name=name, segment=segment, lon=lon, lat=lat, address=f"{segment.name}1号"))
+
+
+def screenshot_step(page: Page, step: str) -> None:
+    """Save e2e/screenshots/<test>-<step>.png now (the fixtures also save the last page)."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "test").split("::")[-1].split(" ")[0]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{current}-{step}.png"), full_page=True)
+
+
+MAP_FEATURES_JS = """
+() => (window.__leafletMaps || []).map((map) => {
+  const counts = {};
+  map.eachLayer((layer) => {
+    const p = layer.feature && layer.feature.properties;
+    if (!p || !(layer instanceof L.Path)) return;
+    counts[p.kind] = (counts[p.kind] || 0) + 1;
+    (counts.names = counts.names || []).push(p.name);
+  });
+  return counts;
+})
+"""
+
+
+def map_features(page: Page) -> list[dict]:
+    """Per Leaflet map on the page: how many features of each kind it draws, and their names."""
+    return page.evaluate(MAP_FEATURES_JS)
+
+
+def click_map_at(page: Page, lon: float, lat: float, *, index: int = 0) -> None:
+    """Click the Leaflet map at a geographic point, as a person tapping the map would."""
+    x, y = page.evaluate(
+        "([i, lat, lon]) => { const p = window.__leafletMaps[i].latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }",
+        [index, lat, lon],
+    )
+    page.locator(".leaflet-container").nth(index).click(position={"x": x, "y": y})
