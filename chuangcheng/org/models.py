@@ -57,7 +57,12 @@ class Person(AbstractUser):
         verbose_name_plural = _("人员")
         ordering = ["unit__sort_order", "real_name"]
         constraints = [
-            models.UniqueConstraint(fields=["mobile"], condition=~Q(mobile=""), name="person_mobile_unique"),
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=~Q(mobile=""),
+                name="person_mobile_unique",
+                violation_error_message=_("该手机号已被其他人员使用"),
+            ),
         ]
 
     def __str__(self) -> str:
