@@ -91,7 +91,16 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * r * math.asin(math.sqrt(a))
 
 
-@lru_cache(maxsize=8)
+def _cell(value: float) -> float:
+    """Snap a projection centre to a 0.5° cell so one transformer serves a whole county.
+
+    Within 0.25° (~28 km) of the central meridian the transverse Mercator scale error is
+    about 1e-5, i.e. a centimetre per kilometre: far below what the map can tell.
+    """
+    return round(value * 2) / 2
+
+
+@lru_cache(maxsize=256)
 def _local_transformer(lon0: float, lat0: float) -> Transformer:
     # A transverse Mercator centred on the county: metric, with scale error far below
     # a metre across a county, so planar distances in it are real metres.
@@ -101,7 +110,7 @@ def _local_transformer(lon0: float, lat0: float) -> Transformer:
 
 def local_metric(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
     """Project a lon/lat geometry into metres around (lon0, lat0)."""
-    return transform(_local_transformer(round(lon0, 3), round(lat0, 3)).transform, geom)
+    return transform(_local_transformer(_cell(lon0), _cell(lat0)).transform, geom)
 
 
 def project_xy(lons, lats, lon0: float, lat0: float):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         seed_reference_lists()
         if Unit.objects.exists():
             self.stdout.write("数据库已有数据，跳过演示县生成。")
+            call_command("demo_logins", stdout=self.stdout)
         else:
-            self.stdout.write("空数据库：正在生成演示县（约需半分钟）……")
+            self.stdout.write("空数据库：正在生成演示县……")
             call_command("demo_county", seed=1, stdout=self.stdout)
-        call_command("demo_logins", stdout=self.stdout)

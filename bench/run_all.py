@@ -1,0 +1,52 @@
+"""`make bench`: the routing and import benchmarks, each in its own process, then a summary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchenv import load_results
+
+HERE = Path(__file__).resolve().parent
+
+
+def run(script: str) -> bool:
+    completed = subprocess.run([sys.executable, str(HERE / script)], check=False)
+    return completed.returncode == 0
+
+
+def summary() -> None:
+    routing, imports = load_results("routing"), load_results("import")
+    print("\n================ 基准汇总 ================")
+    print(f"{'项目':<28}{'结果':>22}")
+    for key in sorted(routing, key=int):
+        r = routing[key]
+        print(
+            f"{'路由查询 ' + format(r['segments'], ',') + ' 路段':<26}"
+            f"{1000 / r['per_lookup_ms']:>10.0f} 次/秒 {r['per_lookup_ms']:>6.3f} ms/次"
+        )
+        print(f"{'  索引构建 / 生成演示数据':<24}{r['index_build_s']:>10.2f} s / {r['build_s']:.1f} s")
+        print(f"{'  SQL 基线（bbox + Python 距离）':<22}{1000 / r['baseline_ms']:>10.0f} 次/秒")
+    if routing:
+        sizes = sorted(routing, key=int)
+        ratio = routing[sizes[-1]]["per_lookup_ms"] / routing[sizes[0]]["per_lookup_ms"]
+        print(f"{'每次查询耗时 100k/1k':<24}{ratio:>10.2f}×（目标 ≤ 2×）")
+    if imports:
+        rows = imports["rows"]
+        label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
+        print(f"{label:<26}{rows / seconds:>10.0f} 行/秒 ({seconds:.1f} s)")
+        print(f"{'  原始基线（openpyxl + executemany）':<20}{rows / imports['baseline_s']:>10.0f} 行/秒")
+
+
+def main() -> int:
+    started = time.perf_counter()
+    ok = all([run("bench_routing.py"), run("bench_import.py")])
+    summary()
+    print(f"\n总耗时 {time.perf_counter() - started:.0f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
