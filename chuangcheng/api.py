@@ -1,6 +1,8 @@
 """The JSON API: one NinjaAPI, each app contributes a router from its api.py."""
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -22,3 +24,14 @@ api.add_router("/places/", places_router)
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):  # type: ignore[no-untyped-def]
+    # The selectors' messages ("路段不存在") are the same for a missing and an unseen object.
+    return api.create_response(request, {"detail": str(exc) or _("不存在")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc) or _("没有权限")}, status=403)

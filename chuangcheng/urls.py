@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("chuangcheng.org.urls")),
     path("places/io/", include("chuangcheng.places.urls_io")),
     path("places/", include("chuangcheng.places.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,19 @@
-from ninja import Router, Schema
+from typing import Any
 
+from ninja import Field, Router, Schema
+
+from chuangcheng.core.schemas import NamedRef
 from chuangcheng.core.types import AuthedRequest
 
 from .access import scope_for
-from .selectors import person_list_for_user, unit_list_for_user
+from .selectors import (
+    UnitNode,
+    get_person_for_user,
+    get_unit_for_user,
+    person_list_for_user,
+    unit_list_for_user,
+    unit_tree_for_user,
+)
 
 router = Router(tags=["组织"])
 
@@ -29,6 +39,62 @@ class PersonOut(Schema):
         return sorted({m.role for m in obj.memberships.all()})
 
 
+class UnitDetailOut(UnitOut):
+    short_name: str
+    kind_label: str = Field(description="单位类型（中文）")
+    group_label: str = Field(description="评比分组（中文）")
+    is_active: bool
+    parent: NamedRef | None = Field(description="上级单位（当前用户看不到时也给出名称）")
+    children: list[UnitOut] = Field(description="当前用户可见的下级单位")
+    people: list[PersonOut] = Field(description="本单位人员（当前用户可见的）")
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_group_label(obj: Any) -> str:
+        return str(obj.get_group_display())
+
+    @staticmethod
+    def resolve_children(obj: Any, context: dict[str, Any]) -> Any:
+        return unit_list_for_user(user=context["request"].user).filter(parent=obj)
+
+    @staticmethod
+    def resolve_people(obj: Any, context: dict[str, Any]) -> Any:
+        return person_list_for_user(user=context["request"].user, filters={"unit": obj.pk})
+
+
+class UnitTreeOut(Schema):
+    id: int
+    name: str
+    code: str
+    kind: str
+    people_count: int
+    children: list["UnitTreeOut"]
+
+
+class MembershipOut(Schema):
+    unit: NamedRef
+    role: str
+    role_label: str = Field(description="角色（中文）")
+
+    @staticmethod
+    def resolve_role_label(obj: Any) -> str:
+        return str(obj.get_role_display())
+
+
+class PersonDetailOut(Schema):
+    id: int
+    username: str
+    real_name: str
+    mobile: str
+    title: str = Field(description="职务")
+    is_active: bool
+    unit: NamedRef | None
+    memberships: list[MembershipOut] = Field(description="在各单位担任的角色")
+
+
 class MeOut(Schema):
     id: int
     username: str
@@ -50,6 +116,20 @@ def me(request: AuthedRequest):  # type: ignore[no-untyped-def]
     }
 
 
+def _tree_json(nodes: list[UnitNode]) -> list[dict]:
+    return [
+        {
+            "id": n.unit.pk,
+            "name": n.unit.name,
+            "code": n.unit.code,
+            "kind": n.unit.kind,
+            "people_count": n.unit.people_count,  # type: ignore[attr-defined]
+            "children": _tree_json(n.children),
+        }
+        for n in nodes
+    ]
+
+
 @router.get("/units", response=list[UnitOut], summary="单位列表")
 def units(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ignore[no-untyped-def]
     return unit_list_for_user(user=request.user, filters={"q": q, "kind": kind})
@@ -58,3 +138,33 @@ def units(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ignore[
 @router.get("/people", response=list[PersonOut], summary="人员列表")
 def people(request: AuthedRequest, q: str = "", role: str = "", unit: int | None = None):  # type: ignore[no-untyped-def]
     return person_list_for_user(user=request.user, filters={"q": q, "role": role, "unit": unit})[:1000]
+
+
+@router.get(
+    "/units/tree",
+    response=list[UnitTreeOut],
+    summary="单位树",
+    description="当前用户可见的单位，嵌套成树；上级不可见的单位（如单位管理员的本单位）作为根。",
+)
+def unit_tree(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ignore[no-untyped-def]
+    return _tree_json(unit_tree_for_user(user=request.user, filters={"q": q, "kind": kind}))
+
+
+@router.get(
+    "/units/{id}",
+    response=UnitDetailOut,
+    summary="单位详情",
+    description="含下级单位和人员；不在当前用户范围内的单位返回 404。",
+)
+def unit_detail(request: AuthedRequest, id: int):  # type: ignore[no-untyped-def]
+    return get_unit_for_user(request.user, id)
+
+
+@router.get(
+    "/people/{id}",
+    response=PersonDetailOut,
+    summary="人员详情",
+    description="含手机号和各单位的角色；不在当前用户范围内的人员返回 404。",
+)
+def person_detail(request: AuthedRequest, id: int):  # type: ignore[no-untyped-def]
+    return get_person_for_user(request.user, id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -16,6 +18,32 @@ def unit_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet
     if search := filters.get("q"):
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
     return qs.annotate(people_count=Count("people", distinct=True)).order_by("path")
+
+
+@dataclass
+class UnitNode:
+    """A unit with its visible children, for the unit tree page and API."""
+
+    unit: Unit
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def unit_tree_for_user(*, user: Person, filters: dict | None = None) -> list[UnitNode]:
+    """The visible units as a forest, siblings by sort order then code.
+
+    A unit whose parent is not visible (a unit admin's own unit) is a root.
+    """
+    units = list(unit_list_for_user(user=user, filters=filters))
+    visible = {u.pk for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id if unit.parent_id in visible else None, []).append(unit)
+
+    def build(parent: int | None) -> list[UnitNode]:
+        ordered = sorted(children.get(parent, []), key=lambda u: (u.sort_order, u.code))
+        return [UnitNode(unit, build(unit.pk)) for unit in ordered]
+
+    return build(None)
 
 
 def person_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[Person]:

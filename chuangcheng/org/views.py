@@ -10,7 +10,7 @@ from chuangcheng.core.types import AuthedRequest
 from .choices import Role, UnitKind
 from .forms import ThrottledLoginForm
 from .models import LoginFailure, Unit
-from .selectors import get_unit_for_user, person_list_for_user, unit_list_for_user
+from .selectors import UnitNode, get_unit_for_user, person_list_for_user, unit_list_for_user, unit_tree_for_user
 
 
 class LoginView(auth_views.LoginView):
@@ -35,32 +35,20 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 PAGE_SIZE = 50
 
 
-def _tree_rows(units: list[Unit]) -> list[tuple[Unit, int]]:
-    """(unit, indent) in depth-first order, siblings by sort order then code.
-
-    Units whose parent is not visible (a unit admin's own unit) start the tree at indent 0.
-    """
-    visible = {u.pk for u in units}
-    children: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        parent = unit.parent_id if unit.parent_id in visible else None
-        children.setdefault(parent, []).append(unit)
+def _tree_rows(nodes: list[UnitNode], indent: int = 0) -> list[tuple[Unit, int]]:
+    """(unit, indent) in depth-first order, for the indented tree table."""
     rows: list[tuple[Unit, int]] = []
-
-    def walk(parent: int | None, indent: int) -> None:
-        for unit in sorted(children.get(parent, []), key=lambda u: (u.sort_order, u.code)):
-            rows.append((unit, indent))
-            walk(unit.pk, indent + 1)
-
-    walk(None, 0)
+    for node in nodes:
+        rows.append((node.unit, indent))
+        rows += _tree_rows(node.children, indent + 1)
     return rows
 
 
 @login_required
 def unit_tree(request: AuthedRequest) -> HttpResponse:
     filters = {k: v for k, v in request.GET.dict().items() if k in {"kind", "q"}}
-    units = list(unit_list_for_user(user=request.user, filters=filters))
-    context = {"rows": _tree_rows(units), "kinds": UnitKind.choices, "filters": filters}
+    tree = unit_tree_for_user(user=request.user, filters=filters)
+    context = {"rows": _tree_rows(tree), "kinds": UnitKind.choices, "filters": filters}
     return render(request, "org/unit_tree.html", context)
 
 

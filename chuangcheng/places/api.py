@@ -1,8 +1,9 @@
 """JSON API of the responsibility map: routing by coordinate and GeoJSON layers for the map.
 
-The GeoJSON endpoints return only what the user may see (the same selectors as the pages),
-optionally cut to a bounding box, and never more than a capped number of features: a
-truncated answer says so, and the map asks the user to zoom in.
+Lists, details and 我的责任区 are in ``api_lists.py``, import and export in ``api_io.py``;
+their routers hang under this one. The GeoJSON endpoints return only what the user may see
+(the same selectors as the pages), optionally cut to a bounding box, and never more than a
+capped number of features: a truncated answer says so, and the map asks the user to zoom in.
 """
 
 from typing import Any
@@ -12,21 +13,21 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from chuangcheng.core.schemas import NamedRef
 from chuangcheng.core.types import AuthedRequest
 
 from . import selectors
+from .api_io import router as io_router
+from .api_lists import router as lists_router
 from .geojson import collection, grid_feature, segment_feature, site_feature
 from .selectors import responsibility_at
 
-router = Router(tags=["责任体系"])
+router = Router(tags=["责任体系：地图"])
+router.add_router("", lists_router)
+router.add_router("", io_router)
 
 MAX_FEATURES = 2000
 BBox = tuple[float, float, float, float]
-
-
-class NamedRef(Schema):
-    id: int
-    name: str
 
 
 class ResponsibilityOut(Schema):
@@ -56,12 +57,6 @@ class FeatureCollectionOut(Schema):
 
 class ExtentOut(Schema):
     bbox: list[float] | None = Field(description="[minlon, minlat, maxlon, maxlat] of everything visible")
-
-
-def _ref(obj) -> dict | None:  # type: ignore[no-untyped-def]
-    if obj is None:
-        return None
-    return {"id": obj.pk, "name": str(obj)}
 
 
 def parse_bbox(raw: str) -> BBox | None:
@@ -95,13 +90,13 @@ def responsibility(request: HttpRequest, lon: float, lat: float, crs: str = "wgs
     return {
         "lon": found.lon,
         "lat": found.lat,
-        "segment": _ref(found.segment),
+        "segment": found.segment,
         "segment_distance_m": found.segment_distance_m,
-        "grid": _ref(found.grid),
-        "site": _ref(found.site),
+        "grid": found.grid,
+        "site": found.site,
         "site_distance_m": found.site_distance_m,
-        "units": [_ref(u) for u in found.units],
-        "people": [_ref(p) for p in found.people],
+        "units": found.units,
+        "people": found.people,
     }
 
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from shapely.errors import ShapelyError
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -48,8 +48,8 @@ LOOKUP_CHUNK = 900
 
 
 class ImportMode(models.TextChoices):
-    ALL = "all", _l("全部无误才导入（有错误则一行都不写入）")
-    VALID_ONLY = "valid_only", _l("仅导入无误的行")
+    ALL = "all", gettext_lazy("全部无误才导入（有错误则一行都不写入）")
+    VALID_ONLY = "valid_only", gettext_lazy("仅导入无误的行")
 
 
 @dataclass(frozen=True)
@@ -176,15 +176,15 @@ def _plain(geom: BaseGeometry) -> dict:
 
 
 _VALIDITY_REASONS = {
-    "Self-intersection": _l("多边形自相交"),
-    "Ring Self-intersection": _l("多边形边界自相交"),
-    "Too few points in geometry component": _l("点数太少"),
-    "Hole lies outside shell": _l("内环（洞）在外环之外"),
-    "Nested holes": _l("内环相互嵌套"),
-    "Interior is disconnected": _l("多边形内部不连通"),
-    "Nested shells": _l("外环相互嵌套"),
-    "Duplicate Rings": _l("存在重复的环"),
-    "Invalid Coordinate": _l("坐标无效"),
+    "Self-intersection": gettext_lazy("多边形自相交"),
+    "Ring Self-intersection": gettext_lazy("多边形边界自相交"),
+    "Too few points in geometry component": gettext_lazy("点数太少"),
+    "Hole lies outside shell": gettext_lazy("内环（洞）在外环之外"),
+    "Nested holes": gettext_lazy("内环相互嵌套"),
+    "Interior is disconnected": gettext_lazy("多边形内部不连通"),
+    "Nested shells": gettext_lazy("外环相互嵌套"),
+    "Duplicate Rings": gettext_lazy("存在重复的环"),
+    "Invalid Coordinate": gettext_lazy("坐标无效"),
 }
 
 
@@ -704,7 +704,7 @@ class BaseImporter:
 
 class SegmentImporter(BaseImporter):
     kind = "segment"
-    label = _l("路段")
+    label = gettext_lazy("路段")
     model = RoadSegment
     geometry_types = frozenset({"LineString"})
     geometry_fields = (*BaseImporter.geometry_fields, "length_m")
@@ -712,15 +712,15 @@ class SegmentImporter(BaseImporter):
         Column("code", "路段编码", "code", required=True),
         Column("name", "名称", required=True),
         Column("road_name", "道路名称"),
-        Column("road_class", "道路等级", "road_class", help=_l("主干道、次干道、背街小巷、商业大街")),
+        Column("road_class", "道路等级", "road_class", help=gettext_lazy("主干道、次干道、背街小巷、商业大街")),
         Column("from_desc", "起点"),
         Column("to_desc", "终点"),
-        Column("unit", "包保单位", "unit", required=True, help=_l("单位全称、简称或编码")),
-        Column("chief", "路长", "person", help=_l("姓名；重名时写“姓名(手机号)”或登录名")),
-        Column("section_chief", "段长", "person", help=_l("姓名；重名时写“姓名(手机号)”或登录名")),
-        Column("grid", "所在网格", "grid", help=_l("15 位网格编码")),
-        Column("wkt", WKT_HEADER, "wkt", required=True, help=_l("LINESTRING (经度 纬度, 经度 纬度, …)")),
-        Column("length_m", "长度(米)", readonly=True, help=_l("导出时计算，导入时忽略")),
+        Column("unit", "包保单位", "unit", required=True, help=gettext_lazy("单位全称、简称或编码")),
+        Column("chief", "路长", "person", help=gettext_lazy("姓名；重名时写“姓名(手机号)”或登录名")),
+        Column("section_chief", "段长", "person", help=gettext_lazy("姓名；重名时写“姓名(手机号)”或登录名")),
+        Column("grid", "所在网格", "grid", help=gettext_lazy("15 位网格编码")),
+        Column("wkt", WKT_HEADER, "wkt", required=True, help=gettext_lazy("LINESTRING (经度 纬度, 经度 纬度, …)")),
+        Column("length_m", "长度(米)", readonly=True, help=gettext_lazy("导出时计算，导入时忽略")),
     )
 
     def prepare(self, rows: list[SourceRow]) -> None:
@@ -731,7 +731,7 @@ class SegmentImporter(BaseImporter):
             self.grids.update(Grid.objects.filter(code__in=chunk).values_list("code", "pk"))
 
     def clean_road_class(self, raw: Any, column: Column) -> str:
-        return self._choice(raw, RoadClass, _l("道路等级"))
+        return self._choice(raw, RoadClass, gettext_lazy("道路等级"))
 
     def clean_grid(self, raw: Any, column: Column) -> int:
         code = _as_text(raw)
@@ -742,7 +742,7 @@ class SegmentImporter(BaseImporter):
 
 class GridImporter(BaseImporter):
     kind = "grid"
-    label = _l("网格")
+    label = gettext_lazy("网格")
     model = Grid
     geometry_types = frozenset({"Polygon", "MultiPolygon"})
     geometry_fields = (*BaseImporter.geometry_fields, "area_m2")
@@ -752,14 +752,14 @@ class GridImporter(BaseImporter):
             "网格编码",
             "grid_code",
             required=True,
-            help=_l("15 位数字：6 位县 + 3 位街道 + 3 位社区 + 3 位序号"),
+            help=gettext_lazy("15 位数字：6 位县 + 3 位街道 + 3 位社区 + 3 位序号"),
         ),
         Column("name", "名称", required=True),
-        Column("street", "所属街道/乡镇", "unit", required=True, help=_l("单位全称、简称或编码")),
-        Column("community", "所属社区/村", "unit", help=_l("单位全称、简称或编码")),
-        Column("grid_worker", "网格员", "person", help=_l("姓名；重名时写“姓名(手机号)”或登录名")),
-        Column("wkt", WKT_HEADER, "wkt", required=True, help=_l("POLYGON ((经度 纬度, …, 首点))")),
-        Column("area_m2", "面积(平方米)", readonly=True, help=_l("导出时计算，导入时忽略")),
+        Column("street", "所属街道/乡镇", "unit", required=True, help=gettext_lazy("单位全称、简称或编码")),
+        Column("community", "所属社区/村", "unit", help=gettext_lazy("单位全称、简称或编码")),
+        Column("grid_worker", "网格员", "person", help=gettext_lazy("姓名；重名时写“姓名(手机号)”或登录名")),
+        Column("wkt", WKT_HEADER, "wkt", required=True, help=gettext_lazy("POLYGON ((经度 纬度, …, 首点))")),
+        Column("area_m2", "面积(平方米)", readonly=True, help=gettext_lazy("导出时计算，导入时忽略")),
     )
 
     def clean_grid_code(self, raw: Any, column: Column) -> str:
@@ -774,20 +774,22 @@ class GridImporter(BaseImporter):
 
 class SiteImporter(BaseImporter):
     kind = "site"
-    label = _l("点位")
+    label = gettext_lazy("点位")
     model = Site
     geometry_types = frozenset({"Point", "Polygon", "MultiPolygon"})
     geometry_fields = (*BaseImporter.geometry_fields, "lon", "lat")
     columns = (
         Column("code", "点位编码", "code", required=True),
         Column("name", "名称", required=True),
-        Column("site_type", "点位类型", "site_type", required=True, help=_l("如 农贸市场、室外公厕、中小学校")),
+        Column(
+            "site_type", "点位类型", "site_type", required=True, help=gettext_lazy("如 农贸市场、室外公厕、中小学校")
+        ),
         Column("address", "地址"),
-        Column("unit", "责任单位", "unit", required=True, help=_l("单位全称、简称或编码")),
-        Column("person", "责任人", "person", help=_l("姓名；重名时写“姓名(手机号)”或登录名")),
-        Column("lon", LON_HEADER, "lon", help=_l("点状点位填经纬度（WGS84/CGCS2000）")),
-        Column("lat", LAT_HEADER, "lat", help=_l("点状点位填经纬度（WGS84/CGCS2000）")),
-        Column("wkt", WKT_HEADER, "wkt", help=_l("面状点位填 POLYGON；填了 WKT 则忽略经纬度")),
+        Column("unit", "责任单位", "unit", required=True, help=gettext_lazy("单位全称、简称或编码")),
+        Column("person", "责任人", "person", help=gettext_lazy("姓名；重名时写“姓名(手机号)”或登录名")),
+        Column("lon", LON_HEADER, "lon", help=gettext_lazy("点状点位填经纬度（WGS84/CGCS2000）")),
+        Column("lat", LAT_HEADER, "lat", help=gettext_lazy("点状点位填经纬度（WGS84/CGCS2000）")),
+        Column("wkt", WKT_HEADER, "wkt", help=gettext_lazy("面状点位填 POLYGON；填了 WKT 则忽略经纬度")),
     )
 
     def prepare(self, rows: list[SourceRow]) -> None:
@@ -805,7 +807,7 @@ class SiteImporter(BaseImporter):
 
 class ShopImporter(BaseImporter):
     kind = "shop"
-    label = _l("门店")
+    label = gettext_lazy("门店")
     model = Shop
     geometry_types = frozenset({"Point"})
     geometry_fields = ("lon", "lat")
@@ -816,12 +818,12 @@ class ShopImporter(BaseImporter):
         Column("address", "地址"),
         Column("operator_name", "经营者"),
         Column("operator_mobile", "经营者电话"),
-        Column("segment", "所在路段", "segment", help=_l("路段编码")),
-        Column("pledge_items", "承诺事项", "pledge_items", help=_l("用顿号分隔，如 包卫生、包秩序")),
-        Column("pledge_signed_on", "签订日期", "date", help=_l("如 2024-05-01")),
-        Column("pledge_status", "责任书状态", "pledge_status", help=_l("未签订、已签订、履约警示、已撤销")),
-        Column("lon", LON_HEADER, "lon", required=True, help=_l("WGS84/CGCS2000 经度")),
-        Column("lat", LAT_HEADER, "lat", required=True, help=_l("WGS84/CGCS2000 纬度")),
+        Column("segment", "所在路段", "segment", help=gettext_lazy("路段编码")),
+        Column("pledge_items", "承诺事项", "pledge_items", help=gettext_lazy("用顿号分隔，如 包卫生、包秩序")),
+        Column("pledge_signed_on", "签订日期", "date", help=gettext_lazy("如 2024-05-01")),
+        Column("pledge_status", "责任书状态", "pledge_status", help=gettext_lazy("未签订、已签订、履约警示、已撤销")),
+        Column("lon", LON_HEADER, "lon", required=True, help=gettext_lazy("WGS84/CGCS2000 经度")),
+        Column("lat", LAT_HEADER, "lat", required=True, help=gettext_lazy("WGS84/CGCS2000 纬度")),
     )
 
     def prepare(self, rows: list[SourceRow]) -> None:
@@ -853,7 +855,7 @@ class ShopImporter(BaseImporter):
         return frozenset(self.pledge_lookup[n] for n in names)
 
     def clean_pledge_status(self, raw: Any, column: Column) -> str:
-        return self._choice(raw, PledgeStatus, _l("责任书状态"))
+        return self._choice(raw, PledgeStatus, gettext_lazy("责任书状态"))
 
     def check(self, row: SourceRow, values: dict[str, Any], errors: list[RowError]) -> None:
         if values.get("pledge_status") == PledgeStatus.SIGNED and not values.get("pledge_signed_on"):

@@ -26,7 +26,7 @@ from chuangcheng.org.access import scope_for
 from chuangcheng.org.models import Person
 
 from . import selectors
-from .exports import EXPORTERS, template_sheets
+from .exports import EXPORTERS, BaseExporter, template_sheets
 from .imports import IMPORTERS, ImportMode, import_file
 
 # A file with every row wrong would make a page nobody reads; the count says how many more.
@@ -52,7 +52,7 @@ class ImportForm(forms.Form):
     )
 
 
-def _require_map_editor(user: Person) -> None:
+def require_map_editor(user: Person) -> None:
     if not scope_for(user).can_edit_map:
         raise PermissionDenied(_("只有创建办可以导入责任地图"))
 
@@ -71,7 +71,7 @@ def _stamp() -> str:
 @require_http_methods(["GET", "POST"])
 def import_page(request: AuthedRequest, kind: str | None = None) -> HttpResponse:
     """GET: the upload form. POST: run the import and show the summary or the error table."""
-    _require_map_editor(request.user)
+    require_map_editor(request.user)
     kind = _kind_or_404(kind or request.GET.get("kind")) or "segment"
     result = None
     if request.method == "POST":
@@ -96,9 +96,13 @@ def import_page(request: AuthedRequest, kind: str | None = None) -> HttpResponse
 def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
     """An empty workbook with the import columns and a sheet explaining each of them."""
     _kind_or_404(kind)
+    return template_response(kind)
+
+
+def template_response(kind: str) -> HttpResponse:
+    """The import template of ``kind`` as a download (shared with the API)."""
     response = HttpResponse(xlsx_bytes(template_sheets(kind)), content_type=XLSX_CONTENT_TYPE)
-    filename = f"{IMPORTERS[kind].label}导入模板.xlsx"
-    response["Content-Disposition"] = _attachment(filename)
+    response["Content-Disposition"] = _attachment(f"{IMPORTERS[kind].label}导入模板.xlsx")
     return response
 
 
@@ -106,17 +110,15 @@ def _attachment(filename: str) -> str:
     return content_disposition_header(as_attachment=True, filename=filename) or "attachment"
 
 
-def _exporter_for(request: AuthedRequest, kind: str):  # type: ignore[no-untyped-def]
+def exporter_for(user: Person, kind: str, filters: dict) -> BaseExporter:
+    """The exporter of ``kind`` over the user's list filtered like the list page (shared with the API)."""
     if kind not in EXPORTERS:
         raise Http404(_("未知的导出类型"))
-    queryset = LISTS[kind](user=request.user, filters=request.GET.dict())
-    return EXPORTERS[kind](queryset)
+    return EXPORTERS[kind](LISTS[kind](user=user, filters=filters))
 
 
-@login_required
-def export_xlsx(request: AuthedRequest, kind: str) -> FileResponse:
-    """The filtered list as .xlsx, written to a temporary file so big exports stream."""
-    exporter = _exporter_for(request, kind)
+def xlsx_response(exporter: BaseExporter) -> FileResponse:
+    """The export as .xlsx, written to a temporary file so big exports stream."""
     # FileResponse closes the file when the response is done, which deletes it.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     exporter.write_xlsx(spool)
@@ -126,9 +128,19 @@ def export_xlsx(request: AuthedRequest, kind: str) -> FileResponse:
     )
 
 
-@login_required
-def export_geojson(request: AuthedRequest, kind: str) -> StreamingHttpResponse:
-    exporter = _exporter_for(request, kind)
+def geojson_response(exporter: BaseExporter) -> StreamingHttpResponse:
     response = StreamingHttpResponse(exporter.geojson_chunks(), content_type="application/geo+json; charset=utf-8")
     response["Content-Disposition"] = _attachment(f"{exporter.filename}-{_stamp()}.geojson")
     return response
+
+
+@login_required
+def export_xlsx(request: AuthedRequest, kind: str) -> FileResponse:
+    """The filtered list as .xlsx."""
+    return xlsx_response(exporter_for(request.user, kind, request.GET.dict()))
+
+
+@login_required
+def export_geojson(request: AuthedRequest, kind: str) -> StreamingHttpResponse:
+    """The filtered list as a GeoJSON FeatureCollection, streamed."""
+    return geojson_response(exporter_for(request.user, kind, request.GET.dict()))
