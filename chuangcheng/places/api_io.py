@@ -34,7 +34,7 @@ def _file_response(content_type: str, what: str) -> dict:
     """OpenAPI description of an endpoint that answers with a file instead of JSON."""
     return {
         "responses": {
-            "200": {"description": what, "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}
+            200: {"description": what, "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}
         }
     }
 
