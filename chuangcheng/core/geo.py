@@ -11,10 +11,10 @@ import math
 from functools import lru_cache
 from itertools import pairwise
 
+import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 # China's bounding box, generous on every side (Hainan's islands to Heilongjiang).
 CHINA_MIN_LON, CHINA_MAX_LON = 73.0, 135.5
@@ -110,7 +110,7 @@ def _local_transformer(lon0: float, lat0: float) -> Transformer:
 
 def local_metric(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
     """Project a lon/lat geometry into metres around (lon0, lat0)."""
-    return transform(_local_transformer(_cell(lon0), _cell(lat0)).transform, geom)
+    return shapely.transform(geom, _local_transformer(_cell(lon0), _cell(lat0)).transform, interleaved=False)
 
 
 def project_xy(lons, lats, lon0: float, lat0: float):  # type: ignore[no-untyped-def]
