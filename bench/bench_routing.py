@@ -106,7 +106,7 @@ def run_child(target: int) -> None:
     from chuangcheng.places.models import RoadSegment
     from chuangcheng.places.routing import holder
 
-    scale = max(1, round(target / segments_per_tile(1)))
+    scale = max(1, math.ceil(target / segments_per_tile(1)))  # at least the target count
     build_s = build_county(scale)
     segments = RoadSegment.objects.count()
     started = time.perf_counter()
