@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from chuangcheng.core.errors import DomainError
+from chuangcheng.notifications.api import router as notifications_router
 from chuangcheng.org.api import router as org_router
 from chuangcheng.places.api import router as places_router
 
@@ -19,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/org/", org_router)
 api.add_router("/places/", places_router)
+api.add_router("/notifications/", notifications_router)
 
 
 @api.exception_handler(DomainError)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from chuangcheng.core import workcalendar
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.services import membership_grant, person_create, unit_create
@@ -48,6 +49,14 @@ def fresh_routing_index():  # type: ignore[no-untyped-def]
     routing.holder.mark_stale()
     yield
     routing.holder.mark_stale()
+
+
+@pytest.fixture(autouse=True)
+def fresh_working_calendar():  # type: ignore[no-untyped-def]
+    """A rolled-back HolidayOverride fires no signal, so the calendar's cache must not outlive a test."""
+    workcalendar.invalidate_cache()
+    yield
+    workcalendar.invalidate_cache()
 
 
 def _person(username: str, name: str, unit: Unit, role: str) -> Person:

@@ -7,6 +7,7 @@ safe development default, and a malformed value stops start-up with a clear mess
 from __future__ import annotations
 
 import os
+from datetime import datetime, time
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,25 @@ def env_float(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
 
 
+def env_time_ranges(name: str, default: str) -> list[tuple[time, time]]:
+    """Parse "08:30-12:00,14:30-18:00": same-day ranges, each non-empty, in order, not overlapping."""
+    raw = os.environ.get(name, default)
+    ranges: list[tuple[time, time]] = []
+    for part in raw.split(","):
+        try:
+            start_raw, end_raw = part.strip().split("-")
+            start = datetime.strptime(start_raw.strip(), "%H:%M").time()
+            end = datetime.strptime(end_raw.strip(), "%H:%M").time()
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must look like 08:30-12:00,14:30-18:00, got {raw!r}") from None
+        if start >= end:
+            raise ImproperlyConfigured(f"{name}: range {part.strip()!r} must end after it starts")
+        if ranges and start < ranges[-1][1]:
+            raise ImproperlyConfigured(f"{name}: range {part.strip()!r} overlaps or precedes the one before it")
+        ranges.append((start, end))
+    return ranges
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
 if not DEBUG and SECRET_KEY.startswith("dev-only") and env_bool("REQUIRE_SECRET_KEY", False):
@@ -74,6 +94,7 @@ INSTALLED_APPS = [
     "chuangcheng.core",
     "chuangcheng.org",
     "chuangcheng.places",
+    "chuangcheng.notifications",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chuangcheng.core.context_processors.site",
+                "chuangcheng.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -190,10 +212,39 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Photos (report and after-photos, see core/photos.py). The size is checked before anything is
+# decoded, the pixel count before the pixels are: a 50 KB PNG can claim 100 000 × 100 000 pixels.
+# 60 MP lets through the 50 MP main cameras of current phones (8192 × 6144).
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+if PHOTO_MAX_BYTES <= 0:
+    raise ImproperlyConfigured(f"PHOTO_MAX_BYTES must be positive, got {PHOTO_MAX_BYTES}")
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 60_000_000)
+if PHOTO_MAX_PIXELS <= 0:
+    raise ImproperlyConfigured(f"PHOTO_MAX_PIXELS must be positive, got {PHOTO_MAX_PIXELS}")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Notifications: every message lands in the in-app inbox; these channels (dotted paths,
+# comma-separated) deliver a copy from the background worker. Email, SMS and WeCom live in
+# chuangcheng.notifications.channels; SMS and WeCom only log while their webhook URL is empty.
+NOTIFICATION_CHANNELS = [
+    c.strip()
+    for c in env_str("NOTIFICATION_CHANNELS", "chuangcheng.notifications.channels.LogChannel").split(",")
+    if c.strip()
+]
+SMS_WEBHOOK_URL = env_str("SMS_WEBHOOK_URL", "")
+WECOM_WEBHOOK_URL = env_str("WECOM_WEBHOOK_URL", "")
+NOTIFICATION_WEBHOOK_TIMEOUT = env_float("NOTIFICATION_WEBHOOK_TIMEOUT", 5.0)
+if NOTIFICATION_WEBHOOK_TIMEOUT <= 0:
+    raise ImproperlyConfigured(f"NOTIFICATION_WEBHOOK_TIMEOUT must be positive, got {NOTIFICATION_WEBHOOK_TIMEOUT}")
+for _name, _url in (("SMS_WEBHOOK_URL", SMS_WEBHOOK_URL), ("WECOM_WEBHOOK_URL", WECOM_WEBHOOK_URL)):
+    if _url and not _url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{_name} must be an http(s) URL, got {_url!r}")
+# The site's public address ("https://cc.example.gov.cn"), to turn in-app links into absolute
+# ones in e-mail, SMS and WeCom messages; empty leaves them relative.
+SITE_URL = env_str("SITE_URL", "")
 
 # Map: no tile URL means the map draws only our own geometries on a plain background.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
@@ -212,6 +263,10 @@ COUNTY_CODE = env_str("COUNTY_CODE", "410221")
 if not (len(COUNTY_CODE) == 6 and COUNTY_CODE.isdigit()):
     raise ImproperlyConfigured(f"COUNTY_CODE must be 6 digits, got {COUNTY_CODE!r}")
 
+# Working calendar: the office's working periods of a working day, in TIME_ZONE. Deadlines in
+# 工作时/工作日 are counted only inside them (see chuangcheng/core/workcalendar.py).
+WORKING_HOURS = env_time_ranges("WORKING_HOURS", "08:30-12:00,14:30-18:00")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -219,3 +274,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Case loop: open cases of the same category this close are offered as duplicates;
+# a closed case may be reopened by the office within this many days.
+CASE_DUPLICATE_RADIUS_METERS = env_float("CASE_DUPLICATE_RADIUS_METERS", 50.0)
+CASE_REOPEN_DAYS = env_int("CASE_REOPEN_DAYS", 30)
+if CASE_DUPLICATE_RADIUS_METERS <= 0 or CASE_REOPEN_DAYS < 0:
+    raise ImproperlyConfigured("CASE_DUPLICATE_RADIUS_METERS must be positive and CASE_REOPEN_DAYS not negative")

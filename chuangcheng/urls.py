@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("places/io/", include("chuangcheng.places.urls_io")),
     path("places/", include("chuangcheng.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("inbox/", include("chuangcheng.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

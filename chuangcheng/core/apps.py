@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "chuangcheng.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        # Connects the signals that drop the working calendar's cache when an override changes.
+        from chuangcheng.core import workcalendar  # noqa: F401

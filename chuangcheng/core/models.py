@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +11,29 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class HolidayOverride(TimeStampedModel):
+    """One day whose working status the office sets by hand; it beats the chinese-calendar library."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否上班"), default=False)
+    name = models.CharField(_("名称"), max_length=50, blank=True, help_text=_("如：国庆节、国庆调休上班"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = _("上班") if self.is_workday else _("放假")
+        return f"{self.date:%Y-%m-%d} {self.name or kind}"

@@ -1,0 +1,251 @@
+"""The working calendar: library holidays, 调休 days, the office's overrides and deadlines in working time."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from chuangcheng.core.choices import TimeUnit
+from chuangcheng.core.models import HolidayOverride
+from chuangcheng.core.workcalendar import (
+    CalendarUnknown,
+    add_working_time,
+    calendar_gaps,
+    calendar_warnings,
+    elapsed_fraction,
+    is_workday,
+    known_years,
+    working_seconds_between,
+)
+from chuangcheng.settings import env_time_ranges
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+HOURS, DAYS, NATURAL = TimeUnit.WORK_HOURS, TimeUnit.WORK_DAYS, TimeUnit.NATURAL_HOURS
+MISSING_2027 = "2027 年的法定节假日尚未录入，请创建办在节假日表中补录"
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+# --- which days are working days ------------------------------------------------------------
+
+
+def test_national_day_2026_is_a_holiday_and_its_make_up_saturday_a_working_day():
+    assert not any(is_workday(date(2026, 10, d)) for d in range(1, 8))
+    assert is_workday(date(2026, 10, 10))  # Saturday, 国庆调休上班
+    assert is_workday(date(2026, 9, 20))  # Sunday, 国庆调休上班
+    assert not is_workday(date(2026, 11, 21))  # an ordinary Saturday
+
+
+def test_an_override_beats_the_library():
+    HolidayOverride.objects.create(date=date(2026, 11, 23), is_workday=False, name="临时放假")
+    HolidayOverride.objects.create(date=date(2026, 11, 21), is_workday=True, name="创城迎检加班")
+
+    assert not is_workday(date(2026, 11, 23))
+    assert is_workday(date(2026, 11, 21))
+
+
+def test_deleting_an_override_gives_the_day_back_to_the_library():
+    override = HolidayOverride.objects.create(date=date(2026, 11, 23), is_workday=False)
+    assert not is_workday(date(2026, 11, 23))
+
+    override.delete()
+
+    assert is_workday(date(2026, 11, 23))
+
+
+def test_an_unknown_year_is_refused_with_a_chinese_message_not_guessed():
+    with pytest.raises(CalendarUnknown) as caught:
+        is_workday(date(2027, 1, 4))
+
+    assert caught.value.message == MISSING_2027
+    assert caught.value.year == 2027
+
+
+def test_a_year_filled_by_the_office_has_weekdays_as_working_days_except_its_overrides():
+    HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
+
+    assert not is_workday(date(2027, 1, 1))  # Friday, declared holiday
+    assert not is_workday(date(2027, 1, 2))  # Saturday
+    assert is_workday(date(2027, 1, 4))  # Monday
+
+
+def test_is_workday_refuses_a_datetime_whose_date_depends_on_the_time_zone():
+    with pytest.raises(TypeError):
+        is_workday(at(2026, 11, 23, 9))
+
+
+# --- deadlines --------------------------------------------------------------------------------
+
+
+def test_a_deadline_skips_national_day_and_lands_on_the_make_up_saturday():
+    # 30 Sep: 6.5 h; 1–7 Oct holiday; 8 and 9 Oct: 7 h each; 10 Oct (调休 Saturday): the last 0.5 h.
+    assert add_working_time(at(2026, 9, 30, 9), 3, DAYS) == at(2026, 10, 10, 9)
+
+
+def test_work_hours_continue_on_the_make_up_saturday():
+    assert add_working_time(at(2026, 10, 9, 17), 2, HOURS) == at(2026, 10, 10, 9, 30)
+
+
+def test_work_hours_skip_the_lunch_break():
+    assert add_working_time(at(2026, 11, 23, 11), 2, HOURS) == at(2026, 11, 23, 15, 30)
+
+
+def test_a_limit_that_fills_a_period_ends_at_its_end_not_after_lunch():
+    assert add_working_time(at(2026, 11, 23, 8, 30), 3.5, HOURS) == at(2026, 11, 23, 12)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (at(2026, 11, 23, 20), at(2026, 11, 24, 9, 30)),  # evening → next morning
+        (at(2026, 11, 23, 6), at(2026, 11, 23, 9, 30)),  # before work
+        (at(2026, 11, 23, 12, 30), at(2026, 11, 23, 15, 30)),  # lunch
+        (at(2026, 11, 21, 10), at(2026, 11, 23, 9, 30)),  # Saturday → Monday
+    ],
+)
+def test_a_start_outside_working_hours_counts_from_the_next_period(start, expected):
+    assert add_working_time(start, 1, HOURS) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (at(2026, 11, 23, 9), at(2026, 11, 24, 9)),  # Monday 09:00 → Tuesday 09:00
+        (at(2026, 11, 27, 17), at(2026, 11, 30, 17)),  # Friday 17:00 → Monday 17:00
+        (at(2026, 11, 27, 20), at(2026, 11, 30, 18)),  # Friday evening → end of Monday
+    ],
+)
+def test_a_working_day_is_a_full_day_of_working_hours(start, expected):
+    assert add_working_time(start, 1, DAYS) == expected
+
+
+def test_working_days_follow_the_configured_hours(settings):
+    settings.WORKING_HOURS = [(time(9), time(17))]
+
+    assert add_working_time(at(2026, 11, 23, 9), 1, DAYS) == at(2026, 11, 23, 17)
+
+
+def test_natural_hours_run_through_holidays():
+    assert add_working_time(at(2026, 9, 30, 22), 48, NATURAL) == at(2026, 10, 2, 22)
+
+
+def test_a_deadline_into_an_unknown_year_is_refused():
+    with pytest.raises(CalendarUnknown, match=MISSING_2027):
+        add_working_time(at(2026, 12, 31, 17), 1, DAYS)
+
+
+def test_a_deadline_into_2027_works_once_the_office_fills_the_year():
+    with pytest.raises(CalendarUnknown):
+        add_working_time(at(2026, 12, 31, 17), 1, DAYS)
+
+    HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
+
+    # 31 Dec: 1 h; 1 Jan holiday; 2–3 Jan weekend; 4 Jan: the other 6 h.
+    assert add_working_time(at(2026, 12, 31, 17), 1, DAYS) == at(2027, 1, 4, 17)
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        add_working_time(datetime(2026, 11, 23, 9), 1, HOURS)
+
+
+# --- measuring elapsed time ----------------------------------------------------------------
+
+
+def test_adding_then_measuring_gives_back_the_amount():
+    rng = random.Random(2026)
+    for _ in range(200):
+        start = at(2026, 1, 1) + timedelta(minutes=rng.randrange(0, 330 * 24 * 60))
+        hours = rng.randrange(0, 80 * 60) / 60
+
+        deadline = add_working_time(start, hours, HOURS)
+
+        assert working_seconds_between(start, deadline) == pytest.approx(hours * 3600, abs=1e-6), start
+
+
+def test_working_seconds_between_counts_only_working_periods():
+    assert working_seconds_between(at(2026, 9, 30, 17), at(2026, 10, 8, 9)) == 1.5 * 3600
+    assert working_seconds_between(at(2026, 10, 8, 9), at(2026, 9, 30, 17)) == 0
+
+
+def test_elapsed_fraction_excludes_paused_time():
+    start, now = at(2026, 11, 23, 8, 30), at(2026, 11, 23, 14, 30)
+
+    assert elapsed_fraction(start, now, 1, DAYS) == pytest.approx(0.5)
+    assert elapsed_fraction(start, now, 1, DAYS, paused_seconds=1800) == pytest.approx(3 / 7)
+    assert elapsed_fraction(start, now, 2, HOURS) == pytest.approx(1.75)
+    assert elapsed_fraction(start, at(2026, 11, 23, 20, 30), 24, NATURAL) == pytest.approx(0.5)
+
+
+# --- warning the office ---------------------------------------------------------------------
+
+
+def test_the_office_is_warned_about_next_year_until_it_fills_it():
+    assert calendar_warnings(date(2026, 11, 25)) == [MISSING_2027]
+
+    HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
+
+    assert calendar_warnings(date(2026, 11, 25)) == []
+
+
+def test_the_calendar_reports_its_gaps_and_known_years():
+    assert calendar_gaps(date(2026, 12, 1), date(2028, 1, 1)) == [2027, 2028]
+    assert known_years(2025, 2027) == [2025, 2026]
+    assert len(calendar_warnings(date(2027, 3, 1))) == 2
+
+
+# --- prefilling the table ------------------------------------------------------------------
+
+
+def test_prefill_copies_the_library_year_in_chinese_and_only_once():
+    first, second = StringIO(), StringIO()
+    call_command("holidays_prefill", year=2026, stdout=first)
+    call_command("holidays_prefill", year=2026, stdout=second)
+
+    assert "导入 39 天" in first.getvalue()
+    assert "导入 0 天，已有 39 天保持不变" in second.getvalue()
+
+    national_day = HolidayOverride.objects.get(date=date(2026, 10, 1))
+    make_up = HolidayOverride.objects.get(date=date(2026, 10, 10))
+    assert (national_day.name, national_day.is_workday) == ("国庆节", False)
+    assert (make_up.name, make_up.is_workday) == ("国庆节调休上班", True)
+    assert HolidayOverride.objects.filter(date__year=2026).count() == 39
+    assert is_workday(date(2026, 10, 10)) and not is_workday(date(2026, 10, 1))
+
+
+def test_prefill_refuses_a_year_the_library_does_not_know():
+    with pytest.raises(CommandError, match="2027"):
+        call_command("holidays_prefill", year=2027)
+
+    assert not HolidayOverride.objects.exists()
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def test_working_hours_are_parsed_in_order(monkeypatch):
+    monkeypatch.setenv("WORKING_HOURS", "8:00-12:00, 13:00-17:30")
+
+    assert env_time_ranges("WORKING_HOURS", "") == [(time(8), time(12)), (time(13), time(17, 30))]
+
+
+@pytest.mark.parametrize("raw", ["08:30-12:00,11:00-18:00", "14:30-18:00,08:30-12:00", "12:00-08:30", "all day", ""])
+def test_malformed_working_hours_stop_start_up(monkeypatch, raw):
+    monkeypatch.setenv("WORKING_HOURS", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="WORKING_HOURS"):
+        env_time_ranges("WORKING_HOURS", "08:30-12:00,14:30-18:00")
+
+
+def test_time_units_have_chinese_labels():
+    assert [label for _, label in TimeUnit.choices] == ["工作时", "工作日", "自然小时"]

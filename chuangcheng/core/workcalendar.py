@@ -1,0 +1,277 @@
+"""The working calendar: which days are working days, and deadlines counted in working time.
+
+Which days are working days, in order of precedence:
+
+1. The office's override table (``HolidayOverride``) decides any date it lists.
+2. For a year the ``chinese-calendar`` library knows, the library decides (statutory holidays
+   and 调休 make-up working days).
+3. For a year the library does not know, the year counts as *filled by the office* as soon as
+   the override table has at least one entry in it; then Monday–Friday are working days and
+   Saturday–Sunday are not, except for the listed dates.
+4. Otherwise the year is unknown and ``CalendarUnknown`` is raised: a deadline is never
+   computed by silently treating every weekday as a working day. ``calendar_warnings()`` tells
+   the office ahead of time.
+
+Time limits (``TimeUnit``):
+
+* 工作时 (work_hours): counted only inside the working periods (``settings.WORKING_HOURS``,
+  e.g. 08:30–12:00 and 14:30–18:00) of working days; a start outside them starts counting at
+  the next period.
+* 工作日 (work_days): N working days = N × the length of a working day (7 h by default) of
+  working time, counted like 工作时. This is the digital city management convention and keeps
+  the status light a simple fraction: reported Monday 09:00 with 1 working day is due Tuesday
+  09:00; reported Friday 17:00 is due the next working day at 17:00; reported outside working
+  hours, it is due at the end of the Nth working day.
+* 自然小时 (natural_hours): wall-clock hours, holidays included.
+
+All datetimes must be timezone-aware; periods are laid out in ``settings.TIME_ZONE``.
+"""
+
+from __future__ import annotations
+
+import time as monotonic_clock
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from chuangcheng.core.choices import TimeUnit
+from chuangcheng.core.errors import DomainError
+from chuangcheng.core.models import HolidayOverride
+
+# Other processes learn of an override edit within this many seconds; this one at once (signals).
+OVERRIDES_TTL_SECONDS = 60.0
+# A deadline search that finds no working period within ten years means a broken table.
+MAX_DAYS_SCANNED = 3660
+_DECISIONS_MAX = 10_000
+
+
+class CalendarUnknown(DomainError):
+    """A date falls in a year that neither the library nor the office's table covers."""
+
+    def __init__(self, year: int) -> None:
+        message = gettext("%(year)d 年的法定节假日尚未录入，请创建办在节假日表中补录") % {"year": year}
+        super().__init__(message, code="calendar_unknown")
+        self.year = year
+
+
+# --- which days are working days -------------------------------------------------------------
+
+
+@dataclass
+class _Cache:
+    """The override table held in memory, and the per-date decisions derived from it."""
+
+    overrides: dict[date, bool] | None = None
+    office_years: frozenset[int] = frozenset()
+    loaded_at: float = 0.0
+    decisions: dict[date, bool] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.overrides, self.office_years, self.loaded_at = None, frozenset(), 0.0
+        self.decisions = {}
+
+
+_cache = _Cache()
+
+
+def invalidate_cache() -> None:
+    """Forget the override table; call after writing it without signals (bulk_create, update)."""
+    _cache.clear()
+
+
+@receiver(post_save, sender=HolidayOverride, dispatch_uid="workcalendar_saved")
+@receiver(post_delete, sender=HolidayOverride, dispatch_uid="workcalendar_deleted")
+def _override_changed(**kwargs: object) -> None:
+    invalidate_cache()
+
+
+def _overrides() -> dict[date, bool]:
+    """The whole table (a few dozen rows a year), reloaded when older than the TTL."""
+    now = monotonic_clock.monotonic()
+    rows = _cache.overrides
+    if rows is None or now - _cache.loaded_at > OVERRIDES_TTL_SECONDS:
+        rows = dict(HolidayOverride.objects.values_list("date", "is_workday"))
+        _cache.decisions = {}
+        _cache.overrides, _cache.office_years = rows, frozenset(d.year for d in rows)
+        _cache.loaded_at = now
+    return rows  # a local: another thread may clear the cache meanwhile
+
+
+@cache
+def library_knows(year: int) -> bool:
+    """Whether the installed chinese-calendar has the State Council's schedule for ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def office_filled_years() -> frozenset[int]:
+    """Years with at least one override row: the office has taken charge of them."""
+    _overrides()
+    return _cache.office_years
+
+
+def is_known_year(year: int) -> bool:
+    return library_knows(year) or year in office_filled_years()
+
+
+def known_years(start: int = 2000, end: int | None = None) -> list[int]:
+    """The years between ``start`` and ``end`` (default: next year) whose working days are known."""
+    last = end if end is not None else timezone.localdate().year + 1
+    return [year for year in range(start, last + 1) if is_known_year(year)]
+
+
+def calendar_gaps(start: date, end: date) -> list[int]:
+    """The years touched by ``start``…``end`` whose working days are unknown (empty = all is well)."""
+    return [year for year in range(start.year, end.year + 1) if not is_known_year(year)]
+
+
+def calendar_warnings(today: date | None = None) -> list[str]:
+    """Chinese warnings for the office home page: this year and next must be known in advance."""
+    year = (today or timezone.localdate()).year
+    return [CalendarUnknown(y).message for y in (year, year + 1) if not is_known_year(y)]
+
+
+def _decide(day: date) -> bool:
+    overrides = _overrides()
+    if day in overrides:
+        return overrides[day]
+    if library_knows(day.year):
+        return bool(chinese_calendar.is_workday(day))
+    if day.year in _cache.office_years:
+        return day.weekday() < 5
+    raise CalendarUnknown(day.year)
+
+
+def is_workday(day: date) -> bool:
+    """Whether ``day`` is a working day (rules in the module docstring); may raise CalendarUnknown."""
+    if isinstance(day, datetime):
+        raise TypeError("is_workday() takes a date; convert a datetime with timezone.localdate()")
+    _overrides()  # expires the decisions together with a stale table
+    decision = _cache.decisions.get(day)
+    if decision is None:
+        decision = _decide(day)
+        if len(_cache.decisions) >= _DECISIONS_MAX:
+            _cache.decisions = {}
+        _cache.decisions[day] = decision
+    return decision
+
+
+# --- working periods ----------------------------------------------------------------------
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def workday_seconds() -> float:
+    """The length of one working day (7 h with the default WORKING_HOURS)."""
+    anchor = date(2000, 1, 3)
+    return sum(
+        (datetime.combine(anchor, end) - datetime.combine(anchor, start)).total_seconds()
+        for start, end in settings.WORKING_HOURS
+    )
+
+
+def _periods_of(day: date) -> list[tuple[datetime, datetime]]:
+    if not is_workday(day):
+        return []
+    zone = _zone()
+    return [
+        (datetime.combine(day, start, tzinfo=zone), datetime.combine(day, end, tzinfo=zone))
+        for start, end in settings.WORKING_HOURS
+    ]
+
+
+def _periods_from(moment: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Working periods from ``moment`` on, the first one clipped to start at ``moment``."""
+    local = timezone.localtime(moment, _zone())
+    day = local.date()
+    for _ in range(MAX_DAYS_SCANNED):
+        for start, end in _periods_of(day):
+            if end > local:
+                yield max(start, local), end
+        day += timedelta(days=1)
+    raise DomainError(gettext("十年内没有任何工作日，请检查节假日表"), code="calendar_empty")
+
+
+def _require_aware(*moments: datetime) -> None:
+    if any(timezone.is_naive(moment) for moment in moments):
+        raise ValueError("workcalendar needs timezone-aware datetimes")
+
+
+# --- deadlines and elapsed time ------------------------------------------------------------
+
+
+def limit_seconds(amount: float, unit: str) -> float:
+    """A time limit in the seconds of its own clock (working seconds, or natural ones)."""
+    if unit == TimeUnit.WORK_DAYS:
+        return amount * workday_seconds()
+    if unit in (TimeUnit.WORK_HOURS, TimeUnit.NATURAL_HOURS):
+        return amount * 3600.0
+    raise ValueError(f"unknown time unit {unit!r}")
+
+
+def _add_working_seconds(start: datetime, seconds: float) -> datetime:
+    if seconds <= 0:
+        return start
+    remaining = timedelta(seconds=seconds)
+    for period_start, period_end in _periods_from(start):
+        if remaining <= period_end - period_start:
+            return period_start + remaining
+        remaining -= period_end - period_start
+    raise AssertionError("unreachable: _periods_from raises when it runs out")
+
+
+def add_working_time(start: datetime, amount: float, unit: str) -> datetime:
+    """The deadline for a limit of ``amount`` ``unit`` starting at ``start`` (aware, in TIME_ZONE)."""
+    _require_aware(start)
+    seconds = limit_seconds(amount, unit)
+    if unit == TimeUnit.NATURAL_HOURS:
+        return timezone.localtime(start + timedelta(seconds=seconds), _zone())
+    return _add_working_seconds(start, seconds)
+
+
+def working_seconds_between(start: datetime, end: datetime) -> float:
+    """Working seconds inside ``start``…``end``; 0 when ``end`` is not after ``start``."""
+    _require_aware(start, end)
+    total = 0.0
+    if end <= start:
+        return total
+    for period_start, period_end in _periods_from(start):
+        if period_start >= end:
+            break
+        total += (min(period_end, end) - period_start).total_seconds()
+    return total
+
+
+def elapsed_seconds(start: datetime, now: datetime, unit: str) -> float:
+    """Time used since ``start`` in the clock of ``unit`` (working or natural seconds)."""
+    if unit == TimeUnit.NATURAL_HOURS:
+        return max((now - start).total_seconds(), 0.0)
+    return working_seconds_between(start, now)
+
+
+def elapsed_fraction(start: datetime, now: datetime, amount: float, unit: str, paused_seconds: float = 0) -> float:
+    """The share of the limit used (0.8 = yellow, >1 = overdue) for the status light.
+
+    ``paused_seconds`` is suspended time (挂账) measured in the same clock as ``unit``: working
+    seconds for 工作时/工作日 (``working_seconds_between(suspended_at, resumed_at)``), natural
+    seconds for 自然小时.
+    """
+    limit = limit_seconds(amount, unit)
+    if limit <= 0:
+        raise ValueError("a time limit must be positive")
+    used = max(elapsed_seconds(start, now, unit) - paused_seconds, 0.0)
+    return used / limit
