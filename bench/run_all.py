@@ -1,4 +1,8 @@
-"""`make bench`: the routing and import benchmarks, each in its own process, then a summary."""
+"""`make bench`: the routing, import and case benchmarks, each in its own process, then a summary.
+
+The case benchmark generates BENCH_CASES cases (default 1 000 000, ~5 min on 2 cores); set
+BENCH_CASES=100000 for a quicker run.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ def summary() -> None:
         sizes = sorted(routing, key=int)
         ratio = routing[sizes[-1]]["per_lookup_ms"] / routing[sizes[0]]["per_lookup_ms"]
         print(f"{'每次查询耗时 100k/1k':<24}{ratio:>10.2f}×（目标 ≤ 2×）")
+    cases_summary(load_results("cases"))
     if imports:
         rows = imports["rows"]
         label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
@@ -40,9 +45,23 @@ def summary() -> None:
         print(f"{'  原始基线（openpyxl + executemany）':<20}{rows / imports['baseline_s']:>10.0f} 行/秒")
 
 
+def cases_summary(cases: dict) -> None:
+    if not cases:
+        return
+    gen, lst, intake = cases["generate"], cases["list"], cases["intake"]
+    label = f"生成 {gen['cases']:,} 演示案卷"
+    print(f"{label:<24}{gen['cases'] / gen['generate_s']:>10.0f} 件/秒 ({gen['generate_s']:.0f} s)")
+    ratio = f"{lst['ratio']:.2f}×（目标 ≤ 3×）"
+    print(f"{'案卷列表（常用筛选）':<22}{lst['orm_ms']:>10.1f} ms，手写 SQL {lst['sql_ms']:.1f} ms，{ratio}")
+    print(
+        f"{'上报接口 / 裸写入':<24}{intake['full_rps']:>10.0f} / {intake['bare_rps']:.0f} 次/秒，"
+        f"{intake['ratio']:.0%}（目标 ≥ 50%）；/healthz {intake['healthz_rps']:.0f} 次/秒"
+    )
+
+
 def main() -> int:
     started = time.perf_counter()
-    ok = all([run("bench_routing.py"), run("bench_import.py")])
+    ok = all([run("bench_routing.py"), run("bench_import.py"), run("bench_cases.py")])
     summary()
     print(f"\n总耗时 {time.perf_counter() - started:.0f} s")
     return 0 if ok else 1

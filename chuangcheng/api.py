@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from chuangcheng.cases.api import router as cases_router
 from chuangcheng.core.errors import DomainError
 from chuangcheng.notifications.api import router as notifications_router
 from chuangcheng.org.api import router as org_router
@@ -21,11 +22,17 @@ api = NinjaAPI(
 api.add_router("/org/", org_router)
 api.add_router("/places/", places_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/cases/", cases_router)
+
+# A DomainError is a 400 unless its code says more: the actor may not do this (403), or the
+# object changed under them (409, e.g. another dispatcher acted first).
+DOMAIN_ERROR_STATUS = {"forbidden": 403, "conflict": 409}
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
-    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=400)
+    status = DOMAIN_ERROR_STATUS.get(exc.code, 400)
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=status)
 
 
 @api.exception_handler(Http404)

@@ -7,6 +7,7 @@ safe development default, and a malformed value stops start-up with a clear mess
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import datetime, time
 from pathlib import Path
 
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "chuangcheng.core",
     "chuangcheng.org",
     "chuangcheng.places",
+    "chuangcheng.cases",
     "chuangcheng.notifications",
 ]
 
@@ -148,6 +150,15 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # Tests run on a file too, not Django's default shared-cache in-memory database:
+            # that one locks whole tables and fails at once instead of waiting, so concurrency
+            # tests would test a mode production never runs in. One file per test process
+            # (pytest-xdist adds _gw0, _gw1…), so simultaneous runs in one checkout don't collide.
+            "TEST": {
+                "NAME": env_str(
+                    "SQLITE_TEST_PATH", os.path.join(tempfile.gettempdir(), f"chuangcheng-test-{os.getpid()}.sqlite3")
+                )
             },
         }
     }
@@ -281,3 +292,7 @@ CASE_DUPLICATE_RADIUS_METERS = env_float("CASE_DUPLICATE_RADIUS_METERS", 50.0)
 CASE_REOPEN_DAYS = env_int("CASE_REOPEN_DAYS", 30)
 if CASE_DUPLICATE_RADIUS_METERS <= 0 or CASE_REOPEN_DAYS < 0:
     raise ImproperlyConfigured("CASE_DUPLICATE_RADIUS_METERS must be positive and CASE_REOPEN_DAYS not negative")
+
+# Benchmark-only endpoints (`make bench`: the bare write floor beside the real intake). Never
+# enable in production: they write rows without any of the checks.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

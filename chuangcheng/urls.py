@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.static import serve
 
 from chuangcheng.api import api
+from chuangcheng.core.views import public_media
 
 admin.site.site_header = "创城平台管理后台"
 admin.site.site_title = "创城平台"
@@ -15,10 +15,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("places/", include("chuangcheng.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbox/", include("chuangcheng.notifications.urls")),
+    path("cases/", include("chuangcheng.cases.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    from chuangcheng.cases.bench_views import bare_intake
+
+    urlpatterns.append(path("bench/cases/bare", bare_intake, name="bench_bare_intake"))
+
 if settings.MEDIA_URL.startswith("/"):
-    # Uploaded files; in production nginx or object storage serves them instead.
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Public uploads only; case photos go through cases:photo, which checks the viewer's scope.
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", public_media)]

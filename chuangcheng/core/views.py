@@ -1,9 +1,12 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.views.static import serve
 
 from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.access import Scope, scope_for
@@ -56,3 +59,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# Folders of MEDIA_ROOT whose files are private: served only through views that check access.
+PRIVATE_MEDIA_PREFIXES = ("cases/",)
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Serve an uploaded file unless it lives in a private folder (case photos)."""
+    if path.lstrip("/").startswith(PRIVATE_MEDIA_PREFIXES):
+        raise Http404("文件不存在")
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .access import scope_for
+from .choices import UnitKind
 from .models import Membership, Person, Unit
 
 
@@ -97,3 +98,10 @@ def units_by_name(names: set[str]) -> dict[str, Unit]:
             if key in names:
                 found[key] = unit
     return found
+
+
+def town_of(unit: Unit) -> Unit | None:
+    """The 乡镇/街道 a unit belongs to: itself, or its nearest ancestor of that kind."""
+    ancestor_ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+    towns = {u.pk: u for u in Unit.objects.filter(pk__in=ancestor_ids, kind=UnitKind.TOWN)}
+    return next((towns[pk] for pk in reversed(ancestor_ids) if pk in towns), None)

@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.core.errors import DomainError
 from chuangcheng.org.models import Unit
 from chuangcheng.places.demo import DemoCountyBuilder, wipe_map_and_org
@@ -18,13 +19,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
         parser.add_argument("--scale", type=int, default=1, help="倍数：路段、网格、点位、门店按此复制（压测用）")
-        parser.add_argument("--force", action="store_true", help="先删除现有的地图和组织数据再生成")
+        parser.add_argument("--force", action="store_true", help="先删除现有的案卷、地图和组织数据再生成")
+        parser.add_argument(
+            "--case-days", type=int, default=30, help="最后生成最近多少天的演示案卷（默认 30，0 表示不生成）"
+        )
 
     def handle(self, *args, **options) -> None:
         if Unit.objects.exists():
             if not options["force"]:
                 raise CommandError("数据库中已有单位数据，未生成演示县。如需清空地图和组织数据后重建，请加 --force。")
-            self.stdout.write("正在删除现有的地图和组织数据……")
+            self.stdout.write("正在删除现有的案卷、地图和组织数据……")
+            wipe_cases()
             wipe_map_and_org()
         started = time.monotonic()
         builder = DemoCountyBuilder(seed=options["seed"], scale=options["scale"], log=self.stdout.write)
@@ -39,4 +44,6 @@ class Command(BaseCommand):
                 f"路段 {s.segments} 条，网格 {s.grids} 个，点位 {s.sites} 个，门店 {s.shops} 家。"
             )
         )
+        if options["case_days"] > 0:
+            call_command("demo_cases", seed=options["seed"], days=options["case_days"], stdout=self.stdout)
         call_command("demo_logins", stdout=self.stdout)

@@ -1,0 +1,265 @@
+"""Request and response shapes of the case-loop API (``api.py``, ``api_actions.py``).
+
+Related rows travel as ``{id, name}`` references; every code (status, source, action) is
+accompanied by its Chinese label so a client never keeps its own copy of the vocabularies.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from ninja import Field, Schema
+
+from chuangcheng.core.schemas import NamedRef
+
+from . import selectors
+from .choices import ExtensionStatus, Source, Status, TimeUnit
+
+# ----- filters -----------------------------------------------------------------------------------
+
+
+class CaseFilters(Schema):
+    """The list page's filters (``selectors.case_list_for_user``)."""
+
+    status: Status | None = Field(None, description="状态")
+    open: bool | None = Field(None, description="true 只列未结束的案卷")
+    category: int | None = Field(None, description="问题小类 id")
+    parent_category: int | None = Field(None, description="问题大类 id")
+    unit: int | None = Field(None, description="处置单位 id")
+    town: int | None = Field(None, description="所属乡镇/街道 id")
+    source: Source | None = Field(None, description="来源")
+    escalation: int | None = Field(None, description="督办等级 1–3")
+    light: str | None = Field(None, description="状态灯：green、yellow、red、none")
+    date_from: date | None = Field(None, description="上报日期起（含）")
+    date_to: date | None = Field(None, description="上报日期止（含）")
+    q: str = Field("", description="编号、描述或地址")
+
+
+# ----- categories --------------------------------------------------------------------------------
+
+
+class CategoryLeafOut(Schema):
+    id: int
+    code: str
+    name: str
+    time_limit: Decimal = Field(description="处置时限")
+    time_unit: TimeUnit
+    time_unit_label: str
+    routing_rule: str = Field(description="实际适用的派遣规则（未单独设置时按部件/事件的默认）")
+    owner_unit: NamedRef | None = Field(description="属主部门")
+    auto_dispatch: bool
+
+    @staticmethod
+    def resolve_time_unit_label(obj: Any) -> str:
+        return str(obj.get_time_unit_display())
+
+    @staticmethod
+    def resolve_routing_rule(obj: Any) -> str:
+        return str(obj.effective_routing_rule)
+
+
+class CategoryGroupOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str = Field(description="component（部件）或 event（事件）")
+    kind_label: str
+    children: list[CategoryLeafOut] = Field(description="小类")
+
+
+# ----- cases -------------------------------------------------------------------------------------
+
+
+def photo_url(pk: int, *, thumb: bool = False) -> str:
+    """The page that serves a stored photo (it checks that the user may see the case)."""
+    name = "cases:photo_thumb" if thumb else "cases:photo"
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:  # the photo pages are wired in cases/urls.py by the pages' side
+        return f"/cases/photo/{pk}/" + ("thumb/" if thumb else "")
+
+
+class CaseOut(Schema):
+    id: int
+    code: str = Field(description="案卷编号")
+    status: Status
+    status_label: str
+    source: Source
+    source_label: str
+    category: NamedRef = Field(description="问题小类（“大类/小类”）")
+    description: str
+    address: str
+    lon: float
+    lat: float
+    town: NamedRef | None = Field(description="所属乡镇/街道")
+    unit: NamedRef | None = Field(description="处置单位")
+    created_at: datetime = Field(description="上报时间")
+    dispatched_at: datetime | None
+    deadline: datetime | None = Field(description="处置期限")
+    closed_at: datetime | None
+    escalation: int = Field(description="督办等级：0 无，1 黄，2 橙，3 红")
+    light: str = Field(description="状态灯：green、yellow、red；未计时为 none")
+    rework_count: int
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_source_label(obj: Any) -> str:
+        return str(obj.get_source_display())
+
+    @staticmethod
+    def resolve_light(obj: Any) -> str:
+        return str(selectors.status_light(obj))
+
+
+class PhotoOut(Schema):
+    id: int
+    kind: str = Field(description="before（处置前）或 after（处置后）")
+    event_id: int | None
+    width: int
+    height: int
+    url: str
+    thumb_url: str
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return photo_url(obj.pk)
+
+    @staticmethod
+    def resolve_thumb_url(obj: Any) -> str:
+        return photo_url(obj.pk, thumb=True)
+
+
+class CaseCreatedOut(CaseOut):
+    """What intake answers: the case and its photos (the timeline is at ``GET /cases/{id}``)."""
+
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> Any:
+        return obj.photos.all()
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    action_label: str
+    actor: NamedRef | None
+    at: datetime
+    from_status: str
+    to_status: str
+    unit: NamedRef | None
+    note: str
+    deadline: datetime | None
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_action_label(obj: Any) -> str:
+        return str(obj.get_action_display())
+
+
+class ExtensionOut(Schema):
+    id: int
+    amount: Decimal
+    time_unit: TimeUnit
+    reason: str
+    status: ExtensionStatus
+    requested_at: datetime
+    requested_by: NamedRef
+
+
+class CaseDetailOut(CaseOut):
+    segment: NamedRef | None = Field(description="路段")
+    grid: NamedRef | None = Field(description="网格")
+    site: NamedRef | None = Field(description="点位")
+    handler: NamedRef | None = Field(description="处置人")
+    reporter_name: str
+    merged_into: NamedRef | None = Field(description="合并到的案卷")
+    events: list[EventOut] = Field(description="全部事件，按时间先后")
+    photos: list[PhotoOut]
+    extensions: list[ExtensionOut] = Field(description="延期申请")
+
+    @staticmethod
+    def resolve_events(obj: Any) -> Any:
+        return obj.events.select_related("actor", "unit")
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> Any:
+        return obj.photos.all()
+
+    @staticmethod
+    def resolve_extensions(obj: Any) -> Any:
+        return obj.extensions.select_related("requested_by").order_by("requested_at")
+
+
+class DuplicateOut(Schema):
+    case: CaseOut
+    distance_m: float
+
+
+class SuggestionOut(Schema):
+    unit: NamedRef
+    reason: str
+    people: list[NamedRef] = Field(description="对该位置负责的人（路长、段长、网格员、点位责任人）")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="中文说明")
+    code: str = Field("", description="错误代码，如 forbidden、conflict、photo_format")
+
+
+# ----- input -------------------------------------------------------------------------------------
+
+
+class CaseIn(Schema):
+    """The report form's fields (multipart, beside the ``photos`` files)."""
+
+    source: Source
+    category: int = Field(description="问题小类 id")
+    description: str = Field(max_length=2000)
+    lon: float | None = Field(None, description="经度；不填时取第一张照片的 GPS")
+    lat: float | None = None
+    crs: str = Field("wgs84", description="wgs84、cgcs2000 或 gcj02")
+    address: str = Field("", max_length=200)
+    reporter_name: str = Field("", max_length=50)
+    reporter_phone: str = Field("", max_length=20)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class MergeIn(NoteIn):
+    into: int = Field(description="合并到的案卷 id")
+
+
+class DispatchIn(NoteIn):
+    unit: int = Field(description="处置单位 id")
+    handler: int | None = Field(None, description="处置人 id（可不指定）")
+
+
+class VerifyIn(NoteIn):
+    passed: bool = Field(description="true 通过（结案），false 不通过（返工，需填 note）")
+
+
+class ExtensionIn(Schema):
+    amount: Decimal = Field(gt=0, max_digits=6, decimal_places=1)
+    time_unit: TimeUnit
+    reason: str = Field(max_length=2000)
+
+
+class ExtensionDecideIn(NoteIn):
+    approve: bool
+
+
+class SuspendIn(ReasonIn):
+    project: str = Field(max_length=200, description="所需的工程项目")

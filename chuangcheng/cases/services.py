@@ -1,0 +1,551 @@
+"""Writes of the case loop: one function per transition, each writing exactly one event.
+
+Every transition applies only to the state and version of the case it read (a conditional
+UPDATE), so two dispatchers acting at once cannot both succeed: the second gets a clear
+message instead of silently overwriting the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from chuangcheng.core.errors import DomainError
+from chuangcheng.core.photos import ProcessedPhoto, save_photo
+from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds
+from chuangcheng.org.choices import Role
+from chuangcheng.org.models import Person, Unit
+from chuangcheng.org.selectors import town_of
+from chuangcheng.places.selectors import Responsibility, responsibility_at
+
+from . import notices
+from .access import require_holder, require_independent_verifier, require_role
+from .choices import Action, ExtensionStatus, PhotoKind, Source, Status, TimeUnit
+from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
+from .routing import suggest_units
+
+OFFICE = (Role.OFFICE,)
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label)
+
+
+def _next_code(day: dt.date) -> str:
+    """AJ + date + a per-day serial, taken under the row lock of that day's counter."""
+    counter, _ = CaseCounter.objects.get_or_create(day=day)
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"AJ{day:%Y%m%d}{counter.last:05d}"
+
+
+def _event(case: Case, *, action: str, by: Person | None, from_status: str, **fields: Any) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        actor=by,
+        at=fields.pop("at", None) or _now(),
+        from_status=from_status,
+        to_status=case.status,
+        **fields,
+    )
+
+
+def _apply(case: Case, *, allowed_from: Iterable[str], action_label: str, **changes: Any) -> str:
+    """Move ``case`` to its new values only if nobody moved it since it was read.
+
+    Returns the status it came from; raises a DomainError with the reason otherwise.
+    """
+    allowed = set(allowed_from)
+    if case.status not in allowed:
+        raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能{action_label}", code="conflict")
+    from_status = case.status
+    updated = Case.objects.filter(pk=case.pk, version=case.version, status=from_status).update(
+        version=F("version") + 1, updated_at=_now(), **changes
+    )
+    if not updated:
+        case.refresh_from_db()
+        raise DomainError(
+            f"案卷刚刚已被他人处理（当前状态：{_status_label(case.status)}），请刷新后再试", code="conflict"
+        )
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version += 1
+    return from_status
+
+
+def _require_text(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(f"请填写{what}")
+    return value
+
+
+def _attach(case: Case, event: CaseEvent, photos: Sequence[ProcessedPhoto], kind: str, by: Person | None) -> None:
+    """Store already-checked photos (see core.photos.process_photo) and link them to the event."""
+    for photo in photos:
+        path, thumb = save_photo(photo, prefix=f"cases/{kind}")
+        CasePhoto.objects.create(
+            case=case,
+            event=event,
+            kind=kind,
+            image=path,
+            thumbnail=thumb,
+            sha256=photo.sha256,
+            width=photo.width,
+            height=photo.height,
+            uploaded_by=by if by and by.is_authenticated else None,
+        )
+
+
+def _town_at(where: Responsibility) -> Unit | None:
+    """The 乡镇/街道 of a routed point: the grid's street, else the town above the road's or site's unit."""
+    if where.grid is not None:
+        return where.grid.street
+    units = [place.unit for place in (where.segment, where.site) if place is not None]
+    return next((town for town in map(town_of, units) if town is not None), None)
+
+
+def _deadline_from(start: dt.datetime, category: Category) -> dt.datetime:
+    return add_working_time(start, float(category.time_limit), category.time_unit)
+
+
+# ---- intake -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_report(
+    *,
+    by: Person | None,
+    source: str,
+    category: Category,
+    description: str,
+    lon: float | None,
+    lat: float | None,
+    crs: str = "wgs84",
+    photos: Sequence[ProcessedPhoto] = (),
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """上报: create a case at a routed location. Returns (case, created).
+
+    With an ``idempotency_key`` a retried submission returns the first case instead of
+    creating a second one (the key is unique in the database, so this holds under races).
+    Without a location, the first photo's EXIF GPS is used (phones record it).
+    """
+    if idempotency_key:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    if source not in Source.values:
+        raise DomainError("未知的问题来源")
+    if not category.is_leaf or not category.is_active:
+        raise DomainError("请选择具体的问题小类")
+    if lon is None or lat is None:
+        gps = next((p.gps for p in photos if p.gps), None)
+        if gps is None:
+            raise DomainError("请在地图上标出问题位置（照片中也没有位置信息）")
+        (lon, lat), crs = gps, "wgs84"
+    where = responsibility_at(lon, lat, crs=crs)
+    town = _town_at(where)
+    now = _now()
+    case = Case(
+        source=source,
+        category=category,
+        description=_require_text(description, "问题描述"),
+        address=address,
+        lon=where.lon,
+        lat=where.lat,
+        segment=where.segment,
+        grid=where.grid,
+        site=where.site,
+        town=town,
+        status=Status.REPORTED,
+        reporter=by if by and by.is_authenticated else None,
+        reporter_name=reporter_name or (by.real_name if by and by.is_authenticated else ""),
+        reporter_phone=reporter_phone,
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with transaction.atomic():
+            case.code = _next_code(timezone.localdate(now))
+            case.save()
+    except IntegrityError:
+        if idempotency_key:
+            return Case.objects.get(idempotency_key=idempotency_key), False
+        raise
+    event = _event(case, action=Action.REPORT, by=case.reporter, from_status="", at=now, data={"source": source})
+    _attach(case, event, photos, PhotoKind.BEFORE, by)
+    _auto_dispatch(case)
+    return case, True
+
+
+def _auto_dispatch(case: Case) -> None:
+    """Categories marked auto-dispatch skip the manual steps when routing is unambiguous."""
+    if not case.category.auto_dispatch:
+        return
+    suggestions = suggest_units(case)
+    if len(suggestions) != 1:
+        return
+    case_accept(case=case, by=None, note="系统自动立案")
+    case_dispatch(case=case, by=None, unit=suggestions[0].unit, note="系统自动派遣（责任归属明确）")
+
+
+@transaction.atomic
+def case_accept(*, case: Case, by: Person | None, note: str = "") -> Case:
+    """立案."""
+    if by is not None:
+        require_role(by, *OFFICE, action="立案")
+    from_status = _apply(case, allowed_from=[Status.REPORTED], action_label="立案", status=Status.ACCEPTED)
+    _event(case, action=Action.ACCEPT, by=by, from_status=from_status, note=note)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: Case, by: Person, reason: str) -> Case:
+    """不予立案, with the reason the reporter will read."""
+    require_role(by, *OFFICE, action="不予立案")
+    reason = _require_text(reason, "不予立案的理由")
+    now = _now()
+    from_status = _apply(
+        case, allowed_from=[Status.REPORTED], action_label="不予立案", status=Status.REJECTED, closed_at=now
+    )
+    _event(case, action=Action.REJECT, by=by, from_status=from_status, note=reason, at=now)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, case: Case, by: Person, into: Case, note: str = "") -> Case:
+    """合并: a duplicate report joins an open case."""
+    require_role(by, *OFFICE, action="合并案卷")
+    if into.pk == case.pk:
+        raise DomainError("不能把案卷合并到它自己")
+    # Lock both rows (in pk order, so opposite merges cannot deadlock) and judge the target as
+    # it is now, not as the page showed it: two reports merged into each other would vanish.
+    locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk")}
+    target = locked.get(into.pk)
+    if target is None or target.status not in Status.open() or target.merged_into_id:
+        raise DomainError(f"目标案卷 {into.code} 已结束，不能合并到它")
+    now = _now()
+    from_status = _apply(
+        case,
+        allowed_from=[Status.REPORTED, Status.ACCEPTED],
+        action_label="合并",
+        status=Status.MERGED,
+        merged_into=into,
+        closed_at=now,
+    )
+    _event(case, action=Action.MERGE, by=by, from_status=from_status, note=note, at=now, data={"into": into.code})
+    return case
+
+
+# ---- dispatch and handling ----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person | None = None, note: str = "") -> Case:
+    """派遣: the handling clock starts now; the deadline follows the category's limit."""
+    if by is not None:
+        require_role(by, *OFFICE, action="派遣")
+    if handler is not None and (handler.unit is None or not handler.unit.path.startswith(unit.path)):
+        raise DomainError("处置人不属于所派遣的单位")
+    now = _now()
+    deadline = _deadline_from(now, case.category)
+    from_status = _apply(
+        case,
+        allowed_from=[Status.ACCEPTED, Status.RETURNED],
+        action_label="派遣",
+        status=Status.DISPATCHED,
+        unit=unit,
+        handler=handler,
+        dispatched_at=now,
+        deadline=deadline,
+        escalation=0,
+    )
+    _event(
+        case, action=Action.DISPATCH, by=by, from_status=from_status, unit=unit, note=note, deadline=deadline, at=now
+    )
+    notices.case_dispatched(case)
+    return case
+
+
+@transaction.atomic
+def case_return(*, case: Case, by: Person, reason: str) -> Case:
+    """退回: the unit says the case is not theirs; back to the office, counted against nobody."""
+    require_holder(by, case, action="退回")
+    reason = _require_text(reason, "退回理由")
+    unit = case.unit
+    from_status = _apply(
+        case,
+        allowed_from=[Status.DISPATCHED],
+        action_label="退回",
+        status=Status.RETURNED,
+        unit=None,
+        handler=None,
+        deadline=None,
+        dispatched_at=None,
+    )
+    _event(case, action=Action.RETURN, by=by, from_status=from_status, unit=unit, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_handle(*, case: Case, by: Person, note: str, photos: Sequence[ProcessedPhoto]) -> CaseEvent:
+    """处置: the unit reports the work done; a note and at least one after-photo are required."""
+    require_holder(by, case, action="处置")
+    note = _require_text(note, "处置说明")
+    if not photos:
+        raise DomainError("请上传至少一张处置后照片")
+    from_status = _apply(
+        case, allowed_from=[Status.DISPATCHED, Status.REWORK], action_label="提交处置", status=Status.HANDLED
+    )
+    event = _event(case, action=Action.HANDLE, by=by, from_status=from_status, unit=case.unit, note=note)
+    _attach(case, event, photos, PhotoKind.AFTER, by)
+    return event
+
+
+@transaction.atomic
+def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case:
+    """核查: pass closes the case; fail sends it back to the unit as 返工 with a fresh limit."""
+    require_independent_verifier(by, case)
+    now = _now()
+    if passed:
+        from_status = _apply(
+            case, allowed_from=[Status.HANDLED], action_label="核查", status=Status.CLOSED, closed_at=now
+        )
+        _event(case, action=Action.VERIFY_PASS, by=by, from_status=from_status, note=note, at=now)
+        return case
+    note = _require_text(note, "核查不通过的原因")
+    deadline = _deadline_from(now, case.category)
+    from_status = _apply(
+        case,
+        allowed_from=[Status.HANDLED],
+        action_label="核查",
+        status=Status.REWORK,
+        deadline=deadline,
+        dispatched_at=now,
+        rework_count=case.rework_count + 1,
+        escalation=0,
+    )
+    _event(
+        case,
+        action=Action.VERIFY_FAIL,
+        by=by,
+        from_status=from_status,
+        unit=case.unit,
+        note=note,
+        deadline=deadline,
+        at=now,
+    )
+    notices.case_rework(case)
+    return case
+
+
+# ---- extension, suspension, reopening --------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(*, case: Case, by: Person, amount: Decimal, time_unit: str, reason: str) -> ExtensionRequest:
+    """延期申请: the unit asks for more time; the deadline moves only if the office approves."""
+    require_holder(by, case, action="申请延期")
+    if case.status not in Status.with_unit():
+        raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能申请延期")
+    if amount <= 0:
+        raise DomainError("延长的时限必须大于 0")
+    if time_unit not in TimeUnit.values:
+        raise DomainError("请选择延长时限的时限单位（工作时、工作日或自然小时）")
+    if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise DomainError("已有待审批的延期申请，请等待创建办审批")
+    reason = _require_text(reason, "延期理由")
+    request = ExtensionRequest.objects.create(
+        case=case, requested_by=by, requested_at=_now(), amount=amount, time_unit=time_unit, reason=reason
+    )
+    _apply(case, allowed_from=Status.with_unit(), action_label="申请延期")
+    _event(
+        case,
+        action=Action.EXTENSION_REQUEST,
+        by=by,
+        from_status=case.status,
+        note=reason,
+        data={"amount": str(amount), "time_unit": time_unit, "request": request.pk},
+    )
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, note: str = "") -> ExtensionRequest:
+    """The office approves (deadline moves by the asked time) or denies a pending request."""
+    require_role(by, *OFFICE, action="审批延期")
+    if request.status != ExtensionStatus.PENDING:
+        raise DomainError("该延期申请已审批过")
+    case = request.case
+    now = _now()
+    changes: dict[str, Any] = {}
+    if approve:
+        base = case.deadline or now
+        changes["deadline"] = add_working_time(base, float(request.amount), request.time_unit)
+        changes["escalation"] = 0
+    _apply(case, allowed_from=Status.with_unit(), action_label="审批延期", **changes)
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
+    request.decided_by, request.decided_at = by, now
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    action = Action.EXTENSION_APPROVE if approve else Action.EXTENSION_DENY
+    _event(
+        case,
+        action=action,
+        by=by,
+        from_status=case.status,
+        note=note,
+        deadline=case.deadline,
+        at=now,
+        data={"request": request.pk},
+    )
+    return request
+
+
+@transaction.atomic
+def case_suspend(*, case: Case, by: Person, project: str, reason: str) -> Case:
+    """挂账: the problem needs a construction project; its time leaves the on-time statistics."""
+    require_role(by, *OFFICE, action="挂账")
+    project = _require_text(project, "所需的工程项目")
+    reason = _require_text(reason, "挂账理由")
+    now = _now()
+    from_status = _apply(
+        case,
+        allowed_from=[Status.DISPATCHED, Status.REWORK],
+        action_label="挂账",
+        status=Status.SUSPENDED,
+        suspended_at=now,
+    )
+    _event(
+        case,
+        action=Action.SUSPEND,
+        by=by,
+        from_status=from_status,
+        note=reason,
+        at=now,
+        data={"project": project, "resume_to": from_status},
+    )
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
+    """Resume a suspended case: the deadline moves by the working time it spent suspended."""
+    require_role(by, *OFFICE, action="恢复办理")
+    if case.status != Status.SUSPENDED:
+        raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能恢复办理")
+    now = _now()
+    suspend = case.events.filter(action=Action.SUSPEND).order_by("-at", "-pk").first()
+    resume_to = (suspend.data.get("resume_to") if suspend else None) or Status.DISPATCHED
+    deadline = case.deadline
+    if deadline is not None and case.suspended_at is not None:
+        # Measured in the category's own clock: a natural-hours emergency suspended overnight
+        # gets its whole night back. Moving the deadline (rather than restarting from what
+        # was left) keeps a case that was already late, late.
+        unit = case.category.time_unit
+        paused = elapsed_seconds(case.suspended_at, now, unit)
+        clock = TimeUnit.NATURAL_HOURS if unit == TimeUnit.NATURAL_HOURS else TimeUnit.WORK_HOURS
+        deadline = add_working_time(deadline, paused / 3600, clock)
+    from_status = _apply(
+        case,
+        allowed_from=[Status.SUSPENDED],
+        action_label="恢复办理",
+        status=resume_to,
+        suspended_at=None,
+        deadline=deadline,
+    )
+    _event(case, action=Action.RESUME, by=by, from_status=from_status, note=note, deadline=deadline, at=now)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: Person, reason: str) -> Case:
+    """重新打开 a closed case within the configured window; it goes back to the office to dispatch."""
+    require_role(by, *OFFICE, action="重新打开案卷")
+    reason = _require_text(reason, "重新打开的理由")
+    window = dt.timedelta(days=settings.CASE_REOPEN_DAYS)
+    if case.status == Status.CLOSED and case.closed_at and _now() - case.closed_at > window:
+        raise DomainError(f"结案已超过 {settings.CASE_REOPEN_DAYS} 天，不能重新打开")
+    from_status = _apply(
+        case,
+        allowed_from=[Status.CLOSED],
+        action_label="重新打开",
+        status=Status.ACCEPTED,
+        closed_at=None,
+        unit=None,
+        handler=None,
+        deadline=None,
+        dispatched_at=None,
+        escalation=0,
+    )
+    _event(case, action=Action.REOPEN, by=by, from_status=from_status, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, level: int, now: dt.datetime | None = None) -> bool:
+    """Raise the 督办 level (never lower it); returns False when it was already that high."""
+    if level <= case.escalation or case.status not in Status.with_unit():
+        return False
+    updated = Case.objects.filter(pk=case.pk, escalation__lt=level, status=case.status).update(escalation=level)
+    if not updated:
+        return False
+    case.escalation = level
+    _event(
+        case,
+        action=Action.ESCALATE,
+        by=None,
+        from_status=case.status,
+        unit=case.unit,
+        at=now or _now(),
+        data={"level": level},
+    )
+    notices.case_escalated(case, level)
+    return True
+
+
+def seed_categories() -> int:
+    """Create the default trees where missing (by code); returns how many categories were added."""
+    from chuangcheng.org.models import Unit as OrgUnit
+
+    from .category_seed import COMPONENTS, EVENTS
+    from .choices import CategoryKind
+
+    units = {u.name: u for u in OrgUnit.objects.all()}
+    added = 0
+    for kind, prefix, tree in ((CategoryKind.COMPONENT, "B", COMPONENTS), (CategoryKind.EVENT, "S", EVENTS)):
+        for order, (code, name, leaves) in enumerate(tree):
+            parent, created = Category.objects.get_or_create(
+                code=f"{prefix}{code}", defaults={"kind": kind, "name": name, "sort_order": order}
+            )
+            added += created
+            for serial, (leaf, limit, unit, owner, auto) in enumerate(leaves, start=1):
+                _, created = Category.objects.get_or_create(
+                    code=f"{prefix}{code}{serial:02d}",
+                    defaults={
+                        "kind": kind,
+                        "name": leaf,
+                        "parent": parent,
+                        "time_limit": Decimal(str(limit)),
+                        "time_unit": unit,
+                        "owner_unit": units.get(owner),
+                        "auto_dispatch": auto,
+                        "sort_order": serial,
+                    },
+                )
+                added += created
+    return added
