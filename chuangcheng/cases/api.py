@@ -148,8 +148,6 @@ def create(  # type: ignore[no-untyped-def]
     ),
 ):
     key = _require_key(idempotency_key)
-    if (existing := _earlier(request, key)) is not None:
-        return Answer(200, existing)
     processed = _process_all(photos or [])
     case, created = services.case_report(
         by=request.user,
@@ -158,8 +156,8 @@ def create(  # type: ignore[no-untyped-def]
         idempotency_key=key,
         **payload.dict(exclude={"category"}),
     )
-    if not created:  # a concurrent retry with the same key won the race
-        return Answer(200, _earlier(request, key))
+    if not created:  # a retry: the service returned the case the first submission made
+        return Answer(200, _own_earlier(request, case))
     return Answer(201, case)  # the reporter's own case, with its relations already loaded
 
 
@@ -172,10 +170,9 @@ def _require_key(raw: str | None) -> str:
     return key
 
 
-def _earlier(request: AuthedRequest, key: str) -> Case | None:
+def _own_earlier(request: AuthedRequest, case: Case) -> Case:
     """The case an earlier submission with this key created; someone else's key is a conflict."""
-    case = Case.objects.select_related("category__parent", "unit", "town").filter(idempotency_key=key).first()
-    if case is not None and case.reporter_id != request.user.pk:
+    if case.reporter_id != request.user.pk:
         raise DomainError(_("该 Idempotency-Key 已被其他上报使用，请重新生成"), code="conflict")
     return case
 

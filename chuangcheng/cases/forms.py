@@ -21,7 +21,7 @@ from chuangcheng.org.choices import Role, UnitKind
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.selectors import unit_list_for_user
 
-from .choices import Light, Source, Status, TimeUnit
+from .choices import CategoryKind, Light, RoutingRule, Source, Status, TimeUnit
 from .models import Category
 from .selectors import category_tree
 
@@ -279,3 +279,59 @@ def first_error(form: forms.Form) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return str(_("提交的内容有误"))
+
+
+# ---- categories (the office's pages) ----------------------------------------------------------
+
+
+class CategoryForm(forms.ModelForm):
+    """A 小类's handling rules; ``parent`` is only chosen when adding one (then also code and name)."""
+
+    class Meta:
+        model = Category
+        fields = ["name", "time_limit", "time_unit", "routing_rule", "owner_unit", "auto_dispatch", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.kind if self.instance.parent_id else ""
+        defaults: dict[str, Any] = {
+            CategoryKind.COMPONENT: _("默认：先属主后属地（部件）"),
+            CategoryKind.EVENT: _("默认：先属地后属主（事件）"),
+        }
+        default_label = defaults.get(kind, _("默认：部件先属主后属地，事件先属地后属主"))
+        rule: Any = self.fields["routing_rule"]
+        rule.choices = [("", default_label), *RoutingRule.choices]
+        self.fields["routing_rule"].help_text = _("留空则按类别默认")
+        owner: Any = self.fields["owner_unit"]
+        owner.queryset = Unit.objects.filter(is_active=True).order_by("path", "sort_order", "code")
+        owner.empty_label = _("（无）")
+        self.fields["time_limit"].widget.attrs.update({"min": "0.1", "step": "0.5"})
+
+    def clean_time_limit(self) -> Any:
+        value = self.cleaned_data.get("time_limit")
+        if value is None or value <= 0:
+            raise ValidationError(_("处置时限必须大于 0"))
+        return value
+
+
+class CategoryCreateForm(CategoryForm):
+    """A new 小类 under a 大类, with a code no other category has."""
+
+    parent = forms.ModelChoiceField(
+        label=_("大类"),
+        queryset=Category.objects.filter(parent__isnull=True).order_by("kind", "code"),
+        empty_label=None,
+    )
+
+    class Meta(CategoryForm.Meta):
+        fields = ["parent", "code", *CategoryForm.Meta.fields]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.get_kind_display()} · {c.code} {c.name}"
+        )
+        self.order_fields(["parent", "code"])
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data.get("code") or "").strip().upper()

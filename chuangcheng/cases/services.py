@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -43,11 +43,19 @@ def _status_label(status: str) -> str:
 
 
 def _next_code(day: dt.date) -> str:
-    """AJ + date + a per-day serial, taken under the row lock of that day's counter."""
-    counter, _ = CaseCounter.objects.get_or_create(day=day)
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"AJ{day:%Y%m%d}{counter.last:05d}"
+    """AJ + date + a per-day serial, taken under the row lock of that day's counter.
+
+    One UPDATE … RETURNING (SQLite ≥ 3.35 and PostgreSQL) instead of update-then-read:
+    intake is the hottest write path and every statement inside its transaction counts.
+    """
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last", [day.isoformat()])
+        row = cursor.fetchone()
+    if row is None:  # the day's first case: create its counter, then take number 1
+        CaseCounter.objects.get_or_create(day=day)
+        return _next_code(day)
+    return f"AJ{day:%Y%m%d}{row[0]:05d}"
 
 
 def _event(case: Case, *, action: str, by: Person | None, from_status: str, **fields: Any) -> CaseEvent:
@@ -124,7 +132,6 @@ def _deadline_from(start: dt.datetime, category: Category) -> dt.datetime:
 # ---- intake -------------------------------------------------------------------------
 
 
-@transaction.atomic
 def case_report(
     *,
     by: Person | None,
@@ -146,10 +153,8 @@ def case_report(
     creating a second one (the key is unique in the database, so this holds under races).
     Without a location, the first photo's EXIF GPS is used (phones record it).
     """
-    if idempotency_key:
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    if idempotency_key and (existing := Case.objects.filter(idempotency_key=idempotency_key).first()):
+        return existing, False
     if source not in Source.values:
         raise DomainError("未知的问题来源")
     if not category.is_leaf or not category.is_active:
@@ -159,9 +164,10 @@ def case_report(
         if gps is None:
             raise DomainError("请在地图上标出问题位置（照片中也没有位置信息）")
         (lon, lat), crs = gps, "wgs84"
+    # Routing and photo files happen before the write transaction: on SQLite that
+    # transaction holds the database's write lock, so it should contain writes only.
     where = responsibility_at(lon, lat, crs=crs)
-    town = _town_at(where)
-    now = _now()
+    stored = [(photo, *save_photo(photo, prefix=f"cases/{PhotoKind.BEFORE}")) for photo in photos]
     case = Case(
         source=source,
         category=category,
@@ -172,7 +178,7 @@ def case_report(
         segment=where.segment,
         grid=where.grid,
         site=where.site,
-        town=town,
+        town=_town_at(where),
         status=Status.REPORTED,
         reporter=by if by and by.is_authenticated else None,
         reporter_name=reporter_name or (by.real_name if by and by.is_authenticated else ""),
@@ -181,16 +187,35 @@ def case_report(
     )
     try:
         with transaction.atomic():
-            case.code = _next_code(timezone.localdate(now))
-            case.save()
+            _save_reported(case, stored, by)
     except IntegrityError:
         if idempotency_key:
             return Case.objects.get(idempotency_key=idempotency_key), False
         raise
-    event = _event(case, action=Action.REPORT, by=case.reporter, from_status="", at=now, data={"source": source})
-    _attach(case, event, photos, PhotoKind.BEFORE, by)
-    _auto_dispatch(case)
     return case, True
+
+
+def _save_reported(case: Case, stored: list[tuple[ProcessedPhoto, str, str]], by: Person | None) -> None:
+    """The writes of an intake, in one transaction: code, case, report event, photos, auto-dispatch."""
+    now = _now()
+    case.code = _next_code(timezone.localdate(now))
+    case.save()
+    event = _event(case, action=Action.REPORT, by=case.reporter, from_status="", at=now, data={"source": case.source})
+    CasePhoto.objects.bulk_create(
+        CasePhoto(
+            case=case,
+            event=event,
+            kind=PhotoKind.BEFORE,
+            image=path,
+            thumbnail=thumb,
+            sha256=photo.sha256,
+            width=photo.width,
+            height=photo.height,
+            uploaded_by=case.reporter,
+        )
+        for photo, path, thumb in stored
+    )
+    _auto_dispatch(case)
 
 
 def _auto_dispatch(case: Case) -> None:
@@ -549,3 +574,26 @@ def seed_categories() -> int:
                 )
                 added += created
     return added
+
+
+# ---- categories (edited by the office) -------------------------------------------------------
+
+
+@transaction.atomic
+def category_save(*, category: Category, by: Person) -> Category:
+    """Create or change a 小类 under its 大类: the office only; the limit must be positive."""
+    from django.core.exceptions import ValidationError
+
+    require_role(by, *OFFICE, action="修改问题类别")
+    parent = category.parent
+    if parent is None or parent.parent_id is not None:
+        raise DomainError("小类必须属于一个大类")
+    category.kind = parent.kind
+    if category.time_limit is None or category.time_limit <= 0:
+        raise DomainError("处置时限必须大于 0")
+    try:
+        category.full_clean()
+    except ValidationError as exc:
+        raise DomainError("；".join(str(m) for m in exc.messages)) from exc
+    category.save()
+    return category

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_categories
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("intake/", views.intake, name="intake"),
     path("todo/", views.todo, name="todo"),
+    path("categories/", views_categories.category_list, name="category_list"),
+    path("categories/new/", views_categories.category_create, name="category_create"),
+    path("categories/<int:pk>/edit/", views_categories.category_edit, name="category_edit"),
     path("photo/<int:pk>/", views.photo, name="photo"),
     path("photo/<int:pk>/thumb/", views.photo_thumb, name="photo_thumb"),
     path("<int:pk>/", views.case_detail, name="detail"),

@@ -6,4 +6,8 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("calendar/holidays/", views.holidays, name="holidays"),
+    path("calendar/holidays/add/", views.holiday_add, name="holiday_add"),
+    path("calendar/holidays/import/", views.holiday_import, name="holiday_import"),
+    path("calendar/holidays/<int:pk>/delete/", views.holiday_remove, name="holiday_delete"),
 ]

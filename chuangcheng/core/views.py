@@ -1,13 +1,24 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
+from chuangcheng.core import workcalendar
+from chuangcheng.core.errors import DomainError
+from chuangcheng.core.forms import HolidayForm
+from chuangcheng.core.models import HolidayOverride
+from chuangcheng.core.services import can_edit_calendar, holiday_delete, holiday_save, holidays_prefill, library_days
 from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.access import Scope, scope_for
 from chuangcheng.org.choices import Role
@@ -50,6 +61,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     if panels["show_office"] or panels["show_overview"]:
         context["pledge_counts"] = places.pledge_status_counts(places.shop_list_for_user(user=user))
         context["road_class_counts"] = places.road_class_counts(places.segment_list_for_user(user=user))
+    if panels["show_office"] or scope.has(Role.LEADER):
+        context["calendar_warnings"] = workcalendar.calendar_warnings()
+        context["can_edit_calendar"] = can_edit_calendar(user)
     if panels["show_chief"]:
         context["area"] = places.chief_area_for_user(user=user)
     return render(request, "core/home.html", context)
@@ -70,3 +84,105 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     if path.lstrip("/").startswith(PRIVATE_MEDIA_PREFIXES):
         raise Http404("文件不存在")
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+
+# ---- the office's holiday table -----------------------------------------------------------
+
+
+def _require_calendar_editor(request: AuthedRequest) -> None:
+    if not can_edit_calendar(request.user):
+        raise PermissionDenied(_("只有创建办可以维护节假日表"))
+
+
+def _year_of(raw: str | None) -> int:
+    this_year = timezone.localdate().year
+    try:
+        year = int(raw or this_year)
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= 2100 else this_year
+
+
+def _holidays_url(year: int) -> str:
+    return f"{reverse('core:holidays')}?year={year}"
+
+
+@login_required
+@require_GET
+def holidays(request: AuthedRequest) -> HttpResponse:
+    """节假日表: the office's overrides of a year, the library's days for reference, add/delete/import."""
+    _require_calendar_editor(request)
+    year = _year_of(request.GET.get("year"))
+    this_year = timezone.localdate().year
+    years = sorted(
+        {*range(this_year - 1, this_year + 3), year} | {d.year for d in HolidayOverride.objects.dates("date", "year")}
+    )
+    overrides = list(HolidayOverride.objects.filter(date__year=year).select_related("created_by"))
+    context: dict[str, Any] = {
+        "year": year,
+        "years": years,
+        "overrides": overrides,
+        "library_knows": workcalendar.library_knows(year),
+        "library_days": library_days(year),
+        "year_known": workcalendar.is_known_year(year),
+        "warnings": workcalendar.calendar_warnings(),
+        "form": HolidayForm(initial={"date": f"{year}-01-01"} if year != this_year else None),
+    }
+    return render(request, "core/holidays.html", context)
+
+
+@login_required
+@require_POST
+def holiday_add(request: AuthedRequest) -> HttpResponse:
+    _require_calendar_editor(request)
+    form = HolidayForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{errors[0]}" if label else str(errors[0]))
+        return redirect(_holidays_url(_year_of(request.POST.get("year"))))
+    data = form.cleaned_data
+    try:
+        override, created = holiday_save(
+            day=data["date"], is_workday=data["is_workday"], name=data["name"], note=data["note"], by=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_holidays_url(data["date"].year))
+    text = _("已添加 %(day)s") if created else _("已更新 %(day)s")
+    messages.success(request, text % {"day": override})
+    return redirect(_holidays_url(override.date.year))
+
+
+@login_required
+@require_POST
+def holiday_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_calendar_editor(request)
+    override = get_object_or_404(HolidayOverride, pk=pk)
+    year = override.date.year
+    try:
+        holiday_delete(override=override, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除 %(day)s") % {"day": override})
+    return redirect(_holidays_url(year))
+
+
+@login_required
+@require_POST
+def holiday_import(request: AuthedRequest) -> HttpResponse:
+    """从法定节假日库导入本年: the same as ``manage.py holidays_prefill --year``."""
+    _require_calendar_editor(request)
+    year = _year_of(request.POST.get("year"))
+    try:
+        result = holidays_prefill(year=year, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(year)d 年：导入 %(added)d 天，已有 %(kept)d 天保持不变")
+            % {"year": year, "added": result.added, "kept": result.kept},
+        )
+    return redirect(_holidays_url(year))

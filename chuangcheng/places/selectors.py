@@ -71,17 +71,22 @@ def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: f
     grid_id = index.containing_grid(point)
     site_hit = index.site_at(point, radius)
     segment = (
-        RoadSegment.objects.select_related("unit", "chief", "section_chief").filter(pk=seg_hit[0]).first()
+        RoadSegment.objects.select_related("unit", "chief", "section_chief")
+        .defer("geometry")
+        .filter(pk=seg_hit[0])
+        .first()
         if seg_hit
         else None
     )
     grid = (
-        Grid.objects.select_related("street", "community", "grid_worker").filter(pk=grid_id).first()
+        Grid.objects.select_related("street", "community", "grid_worker").defer("geometry").filter(pk=grid_id).first()
         if grid_id
         else None
     )
     site = (
-        Site.objects.select_related("unit", "person", "site_type").filter(pk=site_hit[0]).first() if site_hit else None
+        Site.objects.select_related("unit", "person", "site_type").defer("geometry").filter(pk=site_hit[0]).first()
+        if site_hit
+        else None
     )
     return Responsibility(
         lon=lon,

@@ -1,0 +1,100 @@
+"""The office's pages for the category trees: list (部件/事件 → 大类 → 小类), edit a 小类, add one.
+
+Office users are not Django staff, so these pages are theirs; anyone else gets 403. Writes go
+through ``services.category_save``; a ``DomainError`` is shown on the form and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chuangcheng.core.errors import DomainError
+from chuangcheng.core.types import AuthedRequest
+
+from . import services
+from .access import can_intake
+from .choices import CategoryKind, RoutingRule
+from .forms import CategoryCreateForm, CategoryForm
+from .models import Category
+
+
+def _require_office(request: AuthedRequest) -> None:
+    if not can_intake(request.user):
+        raise PermissionDenied(_("只有创建办可以管理问题类别"))
+
+
+def _tree() -> list[dict[str, Any]]:
+    """[{kind, label, groups: [{parent, leaves}]}], inactive ones included (the office sees all)."""
+    rows = list(Category.objects.select_related("parent", "owner_unit").order_by("kind", "code"))
+    leaves: dict[int, list[Category]] = {}
+    for row in rows:
+        row.rule_label = RoutingRule(row.effective_routing_rule).label  # type: ignore[attr-defined]
+        if row.parent_id is not None:
+            leaves.setdefault(row.parent_id, []).append(row)
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "groups": [
+                {"parent": row, "leaves": leaves.get(row.pk, [])}
+                for row in rows
+                if row.parent_id is None and row.kind == kind
+            ],
+        }
+        for kind, label in CategoryKind.choices
+    ]
+
+
+def _save(request: AuthedRequest, form: CategoryForm) -> Category | None:
+    """The service's verdict: the saved category, or None with the reason on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return services.category_save(category=form.instance, by=request.user)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+
+
+@login_required
+@require_GET
+def category_list(request: AuthedRequest) -> HttpResponse:
+    _require_office(request)
+    return render(request, "cases/categories.html", {"tree": _tree()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_office(request)
+    category = get_object_or_404(Category.objects.select_related("parent"), pk=pk, parent__isnull=False)
+    form = CategoryForm(request.POST if request.method == "POST" else None, instance=category)
+    if request.method == "POST":
+        saved = _save(request, form)
+        if saved is not None:
+            messages.success(request, _("已保存问题类别“%(name)s”") % {"name": saved})
+            return redirect("cases:category_list")
+        category.refresh_from_db()  # the page shows the rules as they still are
+    return render(request, "cases/category_form.html", {"form": form, "category": category})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_create(request: AuthedRequest) -> HttpResponse:
+    _require_office(request)
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else None
+    form = CategoryCreateForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        saved = _save(request, form)
+        if saved is not None:
+            messages.success(request, _("已添加问题类别“%(name)s”") % {"name": saved})
+            return redirect("cases:category_list")
+    return render(request, "cases/category_form.html", {"form": form, "category": None})
