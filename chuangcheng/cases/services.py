@@ -32,6 +32,8 @@ from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, Extension
 from .routing import suggest_units
 
 OFFICE = (Role.OFFICE,)
+# A case back with the office for (re-)dispatch holds no unit and runs no clock.
+UNASSIGNED: dict[str, Any] = {"unit": None, "handler": None, "deadline": None, "dispatched_at": None}
 
 
 def _now() -> dt.datetime:
@@ -318,10 +320,7 @@ def case_return(*, case: Case, by: Person, reason: str) -> Case:
         allowed_from=[Status.DISPATCHED],
         action_label="退回",
         status=Status.RETURNED,
-        unit=None,
-        handler=None,
-        deadline=None,
-        dispatched_at=None,
+        **UNASSIGNED,
     )
     _event(case, action=Action.RETURN, by=by, from_status=from_status, unit=unit, note=reason)
     return case
@@ -511,11 +510,8 @@ def case_reopen(*, case: Case, by: Person, reason: str) -> Case:
         action_label="重新打开",
         status=Status.ACCEPTED,
         closed_at=None,
-        unit=None,
-        handler=None,
-        deadline=None,
-        dispatched_at=None,
         escalation=0,
+        **UNASSIGNED,
     )
     _event(case, action=Action.REOPEN, by=by, from_status=from_status, note=reason)
     return case
