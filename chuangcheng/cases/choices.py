@@ -112,6 +112,7 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")
     DENIED = "denied", _("已驳回")
+    LAPSED = "lapsed", _("已失效")
 
 
 class PhotoKind(models.TextChoices):

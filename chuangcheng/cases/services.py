@@ -92,7 +92,14 @@ def _apply(case: Case, *, allowed_from: Iterable[str], action_label: str, **chan
     for name, value in changes.items():
         setattr(case, name, value)
     case.version += 1
+    if from_status in Status.with_unit() and changes.get("status", from_status) not in Status.with_unit():
+        _lapse_pending_extensions(case)
     return from_status
+
+
+def _lapse_pending_extensions(case: Case) -> None:
+    """A request for more time means nothing once the unit no longer holds the case."""
+    case.extensions.filter(status=ExtensionStatus.PENDING).update(status=ExtensionStatus.LAPSED, decided_at=_now())
 
 
 def _require_text(value: str, what: str) -> str:

@@ -141,6 +141,39 @@ def test_an_extension_request_alone_does_not_move_the_deadline(make, world):
     assert case.deadline == at(2026, 11, 24, 11, 0)
 
 
+def test_a_pending_extension_lapses_when_the_unit_returns_the_case(make, world):
+    case = make.dispatched()
+    request = _ask_one_day(case, world)
+
+    services.case_return(case=case, by=world.admin_a, reason="不属于本单位")
+
+    request.refresh_from_db()
+    assert request.status == ExtensionStatus.LAPSED
+    with pytest.raises(DomainError, match="已审批"):
+        services.extension_decide(request=request, by=world.office, approve=True)
+
+
+def test_a_pending_extension_lapses_once_the_work_is_handed_in(make, world):
+    case = make.dispatched()
+    request = _ask_one_day(case, world)
+
+    services.case_handle(case=case, by=world.admin_a, note="已清运", photos=[photo("green")])
+
+    request.refresh_from_db()
+    assert request.status == ExtensionStatus.LAPSED
+
+
+def test_after_rework_the_unit_may_ask_for_more_time_again(make, world):
+    case = make.dispatched()
+    _ask_one_day(case, world)
+    services.case_handle(case=case, by=world.admin_a, note="已清运", photos=[photo("green")])
+    services.case_verify(case=case, by=world.supervisor, passed=False, note="仍有残留")
+
+    again = _ask_one_day(case, world)
+
+    assert again.status == ExtensionStatus.PENDING
+
+
 # ---- 挂账 ------------------------------------------------------------------------------------
 
 
