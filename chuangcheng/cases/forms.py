@@ -12,9 +12,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from chuangcheng.core.forms import FilterForm, with_blank
 from chuangcheng.core.photos import PhotoRejected, ProcessedPhoto, process_photo
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role, UnitKind
@@ -26,10 +26,6 @@ from .models import Category
 from .selectors import category_tree
 
 MAX_PHOTOS = 9
-
-
-def _blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    return [("", _("全部")), *choices]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -225,12 +221,14 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=2000, required=False)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
     """The filter bar of the case list and its export: invalid values are dropped, not fatal."""
 
+    not_filters = ("view",)
+
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("状态"), choices=_blank(Status.choices), required=False)
-    light = forms.ChoiceField(label=_("状态灯"), choices=_blank(Light.choices), required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=with_blank(Status.choices), required=False)
+    light = forms.ChoiceField(label=_("状态灯"), choices=with_blank(Light.choices), required=False)
     parent_category = forms.ModelChoiceField(
         queryset=Category.objects.none(), label=_("大类"), required=False, empty_label=_("全部")
     )
@@ -243,7 +241,7 @@ class CaseFilterForm(forms.Form):
     town = forms.ModelChoiceField(
         queryset=Unit.objects.none(), label=_("乡镇/街道"), required=False, empty_label=_("全部")
     )
-    source = forms.ChoiceField(label=_("来源"), choices=_blank(Source.choices), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=with_blank(Source.choices), required=False)
     date_from = forms.DateField(label=_("上报日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     # Keeps the map/table choice when the filters change; not a filter itself.
@@ -262,16 +260,6 @@ class CaseFilterForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = queryset
-
-    def filters(self) -> dict[str, Any]:
-        """The valid, non-empty values as selector filters (objects become primary keys)."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {
-            name: value.pk if isinstance(value, Model) else value
-            for name, value in cleaned.items()
-            if value not in (None, "") and name != "view"
-        }
 
 
 def first_error(form: forms.Form) -> str:

@@ -1,9 +1,34 @@
-"""Forms of the core pages: the office's holiday table."""
+"""Forms of the core pages (the office's holiday table) and the base of every list's filter bar."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+
+
+def with_blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Choices with a leading "全部" (no filter)."""
+    return [("", _("全部")), *choices]
+
+
+class FilterForm(forms.Form):
+    """A list's filter bar: GET values are validated, and invalid ones are dropped, not fatal."""
+
+    # Fields that steer the page (e.g. table or map view) rather than filter the rows.
+    not_filters: tuple[str, ...] = ()
+
+    def filters(self) -> dict[str, Any]:
+        """The valid, non-empty values as selector filters (objects become primary keys)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: value.pk if isinstance(value, Model) else value
+            for name, value in cleaned.items()
+            if value not in (None, "") and name not in self.not_filters
+        }
 
 
 class HolidayForm(forms.Form):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from chuangcheng.core.forms import FilterForm, with_blank
 from chuangcheng.org.choices import UnitKind
 from chuangcheng.org.models import Person
 from chuangcheng.org.selectors import unit_list_for_user
@@ -24,11 +24,7 @@ from .selectors import segment_list_for_user
 SEGMENT_SELECT_LIMIT = 200
 
 
-def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", _("全部")), *choices]
-
-
-class PlaceFilterForm(forms.Form):
+class PlaceFilterForm(FilterForm):
     """Base: a free-text search box; subclasses add their own filters."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
@@ -42,23 +38,13 @@ class PlaceFilterForm(forms.Form):
         units = unit_list_for_user(user=self.user, filters={"kind": kind} if kind else None)
         return forms.ModelChoiceField(queryset=units, label=label, required=False, empty_label=_("全部"))
 
-    def filters(self) -> dict[str, Any]:
-        """The valid, non-empty values as selector filters (objects become primary keys)."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {
-            name: value.pk if isinstance(value, Model) else value
-            for name, value in cleaned.items()
-            if value not in (None, "")
-        }
-
 
 class SegmentFilterForm(PlaceFilterForm):
     def __init__(self, data: Any, *, user: Person) -> None:
         super().__init__(data, user=user)
         self.fields["unit"] = self.unit_field(_("包保单位"))
         self.fields["road_class"] = forms.ChoiceField(
-            label=_("道路等级"), choices=_blank(RoadClass.choices), required=False
+            label=_("道路等级"), choices=with_blank(RoadClass.choices), required=False
         )
 
 
@@ -84,7 +70,7 @@ class ShopFilterForm(PlaceFilterForm):
     def __init__(self, data: Any, *, user: Person) -> None:
         super().__init__(data, user=user)
         self.fields["pledge_status"] = forms.ChoiceField(
-            label=_("责任书状态"), choices=_blank(PledgeStatus.choices), required=False
+            label=_("责任书状态"), choices=with_blank(PledgeStatus.choices), required=False
         )
         self.fields["unit"] = self.unit_field(_("包保单位"))
         segments = segment_list_for_user(user=user)

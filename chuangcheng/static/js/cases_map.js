@@ -12,17 +12,7 @@
   var LIGHT_COLOURS = { green: "#2e7d32", yellow: "#f9a825", red: "#c62828", none: "#757575" };
   var ROLE_COLOURS = { self: "#b71c1c", candidate: "#1565c0" };
 
-  function baseMap(el) {
-    var map = L.map(el, { preferCanvas: true, zoomControl: true });
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, {
-        attribution: el.dataset.tileAttribution || "",
-        subdomains: el.dataset.tileSubdomains || "abc",
-        maxZoom: 19,
-      }).addTo(map);
-    }
-    return map;
-  }
+  var baseMap = window.ChuangchengMap.baseMap;
 
   function pointToLayer(feature, latlng) {
     var p = feature.properties || {};

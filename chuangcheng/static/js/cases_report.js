@@ -44,14 +44,7 @@
 
   function initMap() {
     if (!mapEl || typeof L === "undefined") return;
-    map = L.map(mapEl, { zoomControl: true });
-    if (mapEl.dataset.tileUrl) {
-      L.tileLayer(mapEl.dataset.tileUrl, {
-        attribution: mapEl.dataset.tileAttribution || "",
-        subdomains: mapEl.dataset.tileSubdomains || "abc",
-        maxZoom: 19,
-      }).addTo(map);
-    }
+    map = window.ChuangchengMap.baseMap(mapEl);
     map.setView([Number(mapEl.dataset.centerLat) || 34.8, Number(mapEl.dataset.centerLon) || 114.3], 14);
     map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, "picked"); });
     if (latInput.value && lonInput.value) setPoint(Number(latInput.value), Number(lonInput.value), "picked");

@@ -14,17 +14,7 @@
   var GRID_STYLE = { color: "#2e7d32", weight: 1, fillColor: "#66bb6a", fillOpacity: 0.12 };
   var SITE_COLOUR = "#00838f";
 
-  function baseMap(el) {
-    var map = L.map(el, { preferCanvas: true, zoomControl: true });
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, {
-        attribution: el.dataset.tileAttribution || "",
-        subdomains: el.dataset.tileSubdomains || "abc",
-        maxZoom: 19,
-      }).addTo(map);
-    }
-    return map;
-  }
+  var baseMap = window.ChuangchengMap.baseMap;
 
   function style(feature) {
     var p = feature.properties || {};
