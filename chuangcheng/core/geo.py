@@ -13,7 +13,6 @@ from itertools import pairwise
 
 import shapely
 from pyproj import Transformer
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 # China's bounding box, generous on every side (Hainan's islands to Heilongjiang).
@@ -120,7 +119,3 @@ def project_xy(lons, lats, lon0: float, lat0: float):  # type: ignore[no-untyped
 
 def line_length_m(coords: list[list[float]]) -> float:
     return sum(haversine_m(a[0], a[1], b[0], b[1]) for a, b in pairwise(coords))
-
-
-def geometry_from_geojson(data: dict) -> BaseGeometry:
-    return shape(data)

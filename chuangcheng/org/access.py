@@ -48,16 +48,6 @@ class Scope:
 EMPTY_SCOPE = Scope(roles=frozenset(), all_units=False)
 
 
-def roles_of(person: Person) -> frozenset[str]:
-    if not person.is_authenticated:
-        return frozenset()
-    cached = getattr(person, "_roles_cache", None)
-    if cached is None:
-        cached = frozenset(Membership.objects.filter(person=person).values_list("role", flat=True))
-        person._roles_cache = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def scope_for(person: Person) -> Scope:
     """The visibility of ``person``: county-wide roles see all, others their units' subtrees."""
     if not person.is_authenticated or not person.is_active:

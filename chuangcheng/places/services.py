@@ -31,7 +31,7 @@ def set_geometry(obj: BBoxModel, geometry: dict) -> None:
         raise DomainError(f"{message}，实际为 {geom.geom_type}")
     if not geom.is_valid:
         raise DomainError(f"几何图形无效（如多边形自相交）：{shapely.is_valid_reason(geom)}")
-    obj.geometry = shapely.geometry.mapping(geom) if not isinstance(geometry, dict) else geometry
+    obj.geometry = geometry
     obj.min_lon, obj.min_lat, obj.max_lon, obj.max_lat = geom.bounds
     if isinstance(obj, RoadSegment):
         parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
