@@ -1,7 +1,7 @@
-"""`make bench`: the routing, import and case benchmarks, each in its own process, then a summary.
+"""`make bench`: the routing, import, case and readiness benchmarks, each in its own process, then a summary.
 
 The case benchmark generates BENCH_CASES cases (default 1 000 000, ~5 min on 2 cores); set
-BENCH_CASES=100000 for a quicker run.
+BENCH_CASES=100000 for a quicker run. The readiness benchmark reuses that database.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from benchenv import load_results
 HERE = Path(__file__).resolve().parent
 
 
-def run(script: str) -> bool:
-    completed = subprocess.run([sys.executable, str(HERE / script)], check=False)
+def run(script: str, *args: str) -> bool:
+    completed = subprocess.run([sys.executable, str(HERE / script), *args], check=False)
     return completed.returncode == 0
 
 
@@ -38,6 +38,7 @@ def summary() -> None:
         ratio = routing[sizes[-1]]["per_lookup_ms"] / routing[sizes[0]]["per_lookup_ms"]
         print(f"{'每次查询耗时 100k/1k':<24}{ratio:>10.2f}×（目标 ≤ 2×）")
     cases_summary(load_results("cases"))
+    readiness_summary(load_results("readiness"))
     if imports:
         rows = imports["rows"]
         label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
@@ -59,9 +60,27 @@ def cases_summary(cases: dict) -> None:
     )
 
 
+def readiness_summary(results: dict) -> None:
+    if not results:
+        return
+    r = results["readiness"]
+    label = f"达标预测 3×300 指标 {results['generate']['cases']:,} 案卷"
+    print(
+        f"{label:<22}{r['orm_ms']:>10.1f} ms，手写 SQL {r['sql_ms']:.1f} ms，{r['ratio']:.2f}×（目标 ≤ 2×）"
+        + ("" if r["same"] else "  ⚠ 结果不同")
+    )
+
+
 def main() -> int:
     started = time.perf_counter()
-    ok = all([run("bench_routing.py"), run("bench_import.py"), run("bench_cases.py")])
+    ok = all(
+        [
+            run("bench_routing.py"),
+            run("bench_import.py"),
+            run("bench_cases.py"),
+            run("bench_readiness.py", "--reuse-cases"),
+        ]
+    )
     summary()
     print(f"\n总耗时 {time.perf_counter() - started:.0f} s")
     return 0 if ok else 1

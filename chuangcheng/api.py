@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from chuangcheng.cases.api import router as cases_router
 from chuangcheng.core.errors import DomainError
+from chuangcheng.indicators.api import router as indicators_router
 from chuangcheng.notifications.api import router as notifications_router
 from chuangcheng.org.api import router as org_router
 from chuangcheng.places.api import router as places_router
@@ -23,6 +24,7 @@ api.add_router("/org/", org_router)
 api.add_router("/places/", places_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/indicators/", indicators_router)
 
 # A DomainError is a 400 unless its code says more: the actor may not do this (403), or the
 # object changed under them (409, e.g. another dispatcher acted first).

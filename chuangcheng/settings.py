@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "chuangcheng.places",
     "chuangcheng.cases",
     "chuangcheng.notifications",
+    "chuangcheng.indicators",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +297,15 @@ if CASE_DUPLICATE_RADIUS_METERS <= 0 or CASE_REOPEN_DAYS < 0:
 # Benchmark-only endpoints (`make bench`: the bare write floor beside the real intake). Never
 # enable in production: they write rows without any of the checks.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+
+# indicators
+# Evidence files (佐证材料) of progress reports and 督办单 replies: the size limit of one file;
+# the 催办 reminder this many calendar days before a task's deadline; a 督办单's reply deadline
+# in working days.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+TASK_REMIND_DAYS = env_int("TASK_REMIND_DAYS", 3)
+NOTICE_REPLY_WORKDAYS = env_int("NOTICE_REPLY_WORKDAYS", 3)
+if EVIDENCE_MAX_BYTES <= 0 or TASK_REMIND_DAYS < 0 or NOTICE_REPLY_WORKDAYS <= 0:
+    raise ImproperlyConfigured(
+        "EVIDENCE_MAX_BYTES and NOTICE_REPLY_WORKDAYS must be positive and TASK_REMIND_DAYS not negative"
+    )

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbox/", include("chuangcheng.notifications.urls")),
     path("cases/", include("chuangcheng.cases.urls")),
+    path("indicators/", include("chuangcheng.indicators.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 Reads go through the same selectors as the pages (a case outside the user's scope is a 404,
 as if it did not exist). Intake takes an ``Idempotency-Key`` header: a phone on a bad network
 retries with the same key and gets the first case back (200) instead of a second one (201).
+Keys are per user: another user sending the same key simply makes their own case.
 """
 
 from typing import Any
@@ -21,7 +22,7 @@ from chuangcheng.core.types import AuthedRequest
 
 from . import routing, selectors, services
 from .api_actions import router as actions_router
-from .models import Case, Category
+from .models import Category
 from .schemas import (
     CaseCreatedOut,
     CaseDetailOut,
@@ -135,6 +136,7 @@ def suggestions(request: AuthedRequest, case_id: int):  # type: ignore[no-untype
         "multipart/form-data：表单字段 + 照片文件 photos（可多张，JPEG/PNG/HEIC）。"
         "必须带 Idempotency-Key 请求头（每次新上报生成一个，如 UUID）；"
         "网络不好重试时带同一个键，返回第一次建立的案卷（200），新建时返回 201。"
+        "键按上报人区分：别的用户用了同一个键不影响你，各自建立自己的案卷。"
         "返回案卷概要和照片；事件时间线见案卷详情。"
     ),
     url_name="cases_create",
@@ -144,7 +146,7 @@ def create(  # type: ignore[no-untyped-def]
     payload: Form[CaseIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
     idempotency_key: str | None = Header(  # type: ignore[assignment]
-        None, alias="Idempotency-Key", description="客户端生成的唯一键，最长 64 字符"
+        None, alias="Idempotency-Key", description="客户端生成的唯一键（对当前用户唯一即可），最长 64 字符"
     ),
 ):
     key = _require_key(idempotency_key)
@@ -156,9 +158,8 @@ def create(  # type: ignore[no-untyped-def]
         idempotency_key=key,
         **payload.dict(exclude={"category"}),
     )
-    if not created:  # a retry: the service returned the case the first submission made
-        return Answer(200, _own_earlier(request, case))
-    return Answer(201, case)  # the reporter's own case, with its relations already loaded
+    # created False: a retry, and the service returned the case this user's first submission made.
+    return Answer(201 if created else 200, case)  # the reporter's own case, with its relations already loaded
 
 
 def _require_key(raw: str | None) -> str:
@@ -170,13 +171,6 @@ def _require_key(raw: str | None) -> str:
     return key
 
 
-def _own_earlier(request: AuthedRequest, case: Case) -> Case:
-    """The case an earlier submission with this key created; someone else's key is a conflict."""
-    if case.reporter_id != request.user.pk:
-        raise DomainError(_("该 Idempotency-Key 已被其他上报使用，请重新生成"), code="conflict")
-    return case
-
-
 def _process_all(photos: list[UploadedFile]) -> list[ProcessedPhoto]:
     """Check every photo before anything is written: one bad file refuses the whole report."""
     if len(photos) > MAX_PHOTOS:
@@ -185,10 +179,10 @@ def _process_all(photos: list[UploadedFile]) -> list[ProcessedPhoto]:
 
 
 def _leaf(pk: int) -> Category:
-    category = Category.objects.filter(pk=pk, is_active=True, parent__isnull=False).first()
-    if category is None:
-        raise DomainError(_("请选择具体的问题小类"))
-    return category
+    try:
+        return Category.objects.select_related("parent").get(pk=pk, is_active=True, parent__isnull=False)
+    except Category.DoesNotExist:
+        raise DomainError(_("请选择具体的问题小类")) from None
 
 
 router.add_router("", actions_router)

@@ -31,6 +31,7 @@ from chuangcheng.places.models import RoadSegment
 from . import services
 from .choices import Action, Escalation, RoutingRule, Source, Status, TimeUnit
 from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
+from .selectors import YELLOW_AT
 
 CASES_PER_SCALE = 1500
 BATCH = 5000
@@ -237,8 +238,8 @@ class DemoCasesBuilder:
         return (other or first) if second else first  # type: ignore[return-value]
 
     def _dispatch(self, story: Story, at: dt.datetime, unit: int, office: int | None, note: str) -> None:
-        deadline = self._deadline(story, at, 1.0)
-        story.fields.update(unit_id=unit, dispatched_at=at, deadline=deadline, escalation=0)
+        deadline = self._start_clock(story, at)
+        story.fields.update(unit_id=unit, escalation=0)
         story.event(Action.DISPATCH, at, office, Status.DISPATCHED, unit=unit, note=note, deadline=deadline)
         if story.version <= 2 and self.rng.random() < 0.03:
             self._return(story, at)
@@ -251,10 +252,29 @@ class DemoCasesBuilder:
             return self._work(story, dispatched_at)
         unit = story.fields["unit_id"]
         story.event(Action.RETURN, at, self._staff(unit), Status.RETURNED, unit=unit, note="不属于本单位职责范围")
-        story.fields.update(unit_id=None, dispatched_at=None, deadline=None)
+        story.fields.update(
+            unit_id=None, dispatched_at=None, deadline=None, time_limit=None, time_unit="", yellow_at=None
+        )
         again = add_working_time(at, self.rng.uniform(0.2, 1.0), WH)
         if again <= self.now:
             self._dispatch(story, again, self._route(story, second=True), self._one(Role.OFFICE), "退回后重新派遣")
+
+    def _start_clock(self, story: Story, at: dt.datetime) -> dt.datetime:
+        """What services._clock_from keeps on the case: the limit, the deadline and the 80 % moment.
+
+        The 80 % moment counted forward from the start is the one counted back from the deadline
+        (20 % of the limit before it), so it comes from the arithmetic the escalation needs anyway.
+        """
+        category = story.category
+        deadline = self._deadline(story, at, 1.0)
+        story.fields.update(
+            dispatched_at=at,
+            deadline=deadline,
+            time_limit=category.time_limit,
+            time_unit=category.time_unit,
+            yellow_at=self._deadline(story, at, YELLOW_AT),
+        )
+        return deadline
 
     def _deadline(self, story: Story, start: dt.datetime, share: float) -> dt.datetime:
         category = story.category
@@ -275,7 +295,7 @@ class DemoCasesBuilder:
 
     def _escalate(self, story: Story, started: dt.datetime, until: dt.datetime) -> None:
         levels = (
-            (self._deadline(story, started, 0.8), Escalation.YELLOW),
+            (story.fields["yellow_at"], Escalation.YELLOW),
             (story.fields["deadline"], Escalation.ORANGE),
             (self._deadline(story, started, 2.0), Escalation.RED),
         )
@@ -297,8 +317,8 @@ class DemoCasesBuilder:
             return
         verifier = self._one(self.rng.choice((Role.SUPERVISOR, Role.OFFICE)))
         if story.fields.get("rework_count", 0) == 0 and self.rng.random() < 0.12:
-            deadline = self._deadline(story, at, 1.0)
-            story.fields.update(rework_count=1, dispatched_at=at, deadline=deadline, escalation=0)
+            deadline = self._start_clock(story, at)
+            story.fields.update(rework_count=1, escalation=0)
             unit = story.fields["unit_id"]
             story.event(
                 Action.VERIFY_FAIL, at, verifier, Status.REWORK, unit=unit, note="现场仍未整改到位", deadline=deadline
@@ -352,8 +372,8 @@ class DemoCasesBuilder:
 CASE_COLUMNS = (
     "id", "code", "source", "category_id", "description", "address", "lon", "lat", "segment_id", "grid_id",
     "site_id", "town_id", "status", "reporter_id", "reporter_name", "reporter_phone", "unit_id", "handler_id",
-    "dispatched_at", "deadline", "suspended_at", "escalation", "merged_into_id", "closed_at", "rework_count",
-    "idempotency_key", "version", "created_at", "updated_at",
+    "dispatched_at", "deadline", "time_limit", "time_unit", "yellow_at", "suspended_at", "escalation",
+    "merged_into_id", "closed_at", "rework_count", "idempotency_key", "version", "created_at", "updated_at",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id",
@@ -367,7 +387,7 @@ EVENT_COLUMNS = (
     "deadline",
     "data",
 )
-DEFAULTS = {"escalation": 0, "rework_count": 0, "address": "", "reporter_phone": ""}
+DEFAULTS = {"escalation": 0, "rework_count": 0, "address": "", "reporter_phone": "", "time_unit": ""}
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:

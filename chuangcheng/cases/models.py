@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangcheng.core.models import TimeStampedModel
+from chuangcheng.core.models import AppendOnlyModel, TimeStampedModel
 
 from .choices import (
     Action,
@@ -122,6 +122,11 @@ class Case(TimeStampedModel):
     )
     dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
     deadline = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    # The limit the clock started with (派遣, 返工): editing the category later changes no running case.
+    time_limit = models.DecimalField(_("处置时限"), max_digits=6, decimal_places=1, null=True, blank=True)
+    time_unit = models.CharField(_("时限单位"), max_length=20, choices=TimeUnit.choices, blank=True)
+    # 80 % of the limit used (黄灯), counted back from the deadline; moves whenever the deadline does.
+    yellow_at = models.DateTimeField(_("黄灯时间"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
     escalation = models.PositiveSmallIntegerField(_("督办等级"), choices=Escalation.choices, default=Escalation.NONE)
     merged_into = models.ForeignKey(
@@ -129,8 +134,8 @@ class Case(TimeStampedModel):
     )
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
-    # A retried phone submission carries the same key: the first case is returned again.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # A retried phone submission carries the same key: the reporter's first case is returned again.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # Bumped by every transition; a transition only applies to the version it read.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -149,14 +154,28 @@ class Case(TimeStampedModel):
                 condition=Q(status__in=["dispatched", "rework"]),
             ),
             models.Index(fields=["category", "status"], name="case_category_status_idx"),
+            # Duplicate candidates: same 小类 within a small box (a range on lat inside one category).
+            models.Index(fields=["category", "lat", "lon"], name="case_category_lat_lon_idx"),
             models.Index(fields=["town", "created_at"], name="case_town_created_idx"),
+            # The list's yellow and green filters: a range on yellow_at within each running status
+            # (a plain index: SQLite never matches a partial one against bound parameters).
+            models.Index(fields=["status", "yellow_at", "deadline"], name="case_status_yellow_idx"),
+        ]
+        constraints = [
+            # Keys are the reporter's own: another user's same key is another report. The pair also
+            # serves the retry lookup in services.case_report.
+            models.UniqueConstraint(fields=["reporter", "idempotency_key"], name="case_reporter_key_uniq"),
+            # Anonymous reports (NULLs never collide in the constraint above) share one space of keys.
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=Q(reporter__isnull=True), name="case_anonymous_key_uniq"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.category.name}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One transition of a case: append-only, the case's history and the source of statistics."""
 
     case = models.ForeignKey(Case, verbose_name=_("案卷"), on_delete=models.CASCADE, related_name="events")
@@ -187,11 +206,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise ValueError("CaseEvent is append-only")
-        super().save(*args, **kwargs)
 
 
 class CasePhoto(models.Model):

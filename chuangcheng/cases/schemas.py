@@ -135,14 +135,28 @@ class PhotoOut(Schema):
         return photo_url(obj.pk, thumb=True)
 
 
+class DuplicateRefOut(Schema):
+    id: int
+    code: str
+    distance_m: float
+
+
 class CaseCreatedOut(CaseOut):
-    """What intake answers: the case and its photos (the timeline is at ``GET /cases/{id}``)."""
+    """What intake answers: the case, its photos and possible duplicates (the timeline is at ``GET /cases/{id}``)."""
 
     photos: list[PhotoOut]
+    possible_duplicates: list[DuplicateRefOut] = Field(
+        description="疑似重复：同一小类、设定距离内尚未结束的其他案卷，近的在前（由创建办受理时判断是否合并）"
+    )
 
     @staticmethod
     def resolve_photos(obj: Any) -> Any:
         return obj.photos.all()
+
+    @staticmethod
+    def resolve_possible_duplicates(obj: Any) -> list[dict[str, Any]]:
+        found = selectors.duplicate_candidates(category=obj.category, lon=obj.lon, lat=obj.lat, exclude=obj.pk)
+        return [{"id": case.pk, "code": case.code, "distance_m": round(distance, 1)} for case, distance in found]
 
 
 class EventOut(Schema):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,12 +80,14 @@ def _day_start(day: dt.date | str, *, plus_days: int = 0) -> dt.datetime:
 
 
 def _light_q(light: str, now: dt.datetime) -> Q:
-    """Lights as a query: red = past deadline; yellow/green need the working-time split (approximated)."""
+    """Lights as a query on the stored moments, the same comparisons as ``status_light``."""
     running = Q(status__in=Status.with_unit(), deadline__isnull=False)
     if light == Light.RED:
-        return running & Q(deadline__lt=now)
-    if light in {Light.YELLOW, Light.GREEN}:
-        return running & Q(deadline__gte=now)
+        return running & Q(deadline__lte=now)
+    if light == Light.YELLOW:
+        return running & Q(yellow_at__lte=now, deadline__gt=now)
+    if light == Light.GREEN:
+        return running & Q(deadline__gt=now) & (Q(yellow_at__gt=now) | Q(yellow_at__isnull=True))
     return ~running
 
 
@@ -100,27 +104,33 @@ def get_case_for_user(user: Person, pk: int) -> Case:
 
 
 def status_light(case: Case, now: dt.datetime | None = None) -> str:
-    """Green below 80 % of the limit used, yellow to 100 %, red overdue; none when no clock runs."""
-    if case.status not in Status.with_unit() or case.deadline is None or case.dispatched_at is None:
+    """Green below 80 % of the limit used, yellow to 100 %, red overdue; none when no clock runs.
+
+    Read from the stored deadline and ``yellow_at`` (the 80 % moment, see services), so the
+    list's light filter — the same comparisons in SQL — always shows the cases with this light.
+    A running case without ``yellow_at`` (its calendar was unknown when it was filled in) is
+    green until its deadline.
+    """
+    if case.status not in Status.with_unit() or case.deadline is None:
         return Light.NONE
     now = now or timezone.now()
     if now >= case.deadline:
         return Light.RED
-    fraction = used_fraction(case, now)
-    return Light.YELLOW if fraction is not None and fraction >= YELLOW_AT else Light.GREEN
+    return Light.YELLOW if case.yellow_at is not None and now >= case.yellow_at else Light.GREEN
 
 
 def used_fraction(case: Case, now: dt.datetime) -> float | None:
-    """The share of the category's limit used by ``now``: 1 at the deadline, 2 at twice the limit.
+    """The share of the case's limit used by ``now``: 1 at the deadline, 2 at twice the limit.
 
-    Counted back from the deadline in the category's own clock (working or natural time), so
-    what moved the deadline counts as it should: suspended time (挂账) is excluded because
-    resuming moved the deadline by it, and an approved extension gives time back.
+    The limit is the one its clock started with (kept on the case), so editing the category
+    changes no running case. Counted back from the deadline in that limit's own clock (working
+    or natural time), so what moved the deadline counts as it should: suspended time (挂账) is
+    excluded because resuming moved the deadline by it, and an approved extension gives time back.
     """
-    if case.deadline is None or case.dispatched_at is None:
+    if case.deadline is None or case.dispatched_at is None or case.time_limit is None:
         return None
-    unit = case.category.time_unit
-    limit = limit_seconds(float(case.category.time_limit), unit)
+    unit = case.time_unit
+    limit = limit_seconds(float(case.time_limit), unit)
     if limit <= 0:
         return math.inf
     if now < case.deadline:
@@ -143,7 +153,8 @@ def duplicate_candidates(
     )
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
-    found = [(c, haversine_m(lon, lat, c.lon, c.lat)) for c in qs.select_related("category")]
+    # Sorted by distance below, so the model's ORDER BY would only cost a sort.
+    found = [(c, haversine_m(lon, lat, c.lon, c.lat)) for c in qs.select_related("category").order_by()]
     return sorted([(c, d) for c, d in found if d <= radius], key=lambda item: item[1])
 
 
@@ -167,3 +178,63 @@ def get_photo_for_user(user: Person, pk: int) -> CasePhoto:
     if photo is None:
         raise Http404("照片不存在")
     return photo
+
+
+# ---- open cases by category (read by the indicators' readiness) --------------------------------
+
+
+@dataclasses.dataclass
+class CategoryOpenCases:
+    """Open and overdue cases of one 小类 (or a requested 大类 with no cases of its own), per holding unit."""
+
+    category_id: int
+    parent_id: int | None
+    name: str
+    open: int = 0
+    overdue: int = 0
+    # holding unit id (None: not yet dispatched) → [open, overdue]
+    by_unit: dict[int | None, list[int]] = dataclasses.field(default_factory=dict)
+
+
+def open_case_counts_by_category(
+    *, category_ids: Iterable[int], as_of: dt.datetime | None = None
+) -> dict[int, CategoryOpenCases]:
+    """Open cases of the given categories (a 大类 brings its 小类) by category and holding unit.
+
+    One grouped query. "Overdue" is a case a unit holds past its deadline. With ``as_of`` (an
+    instant in the past) a case counts as open if it was created before it and not closed
+    (结案/不予立案/合并) by then; overdue if its deadline had passed by then and it is held by a
+    unit now or was closed later — the state at that instant is approximated from today's row,
+    a reopened case counts from its creation.
+    """
+    ids = set(category_ids)
+    result = {
+        row["id"]: CategoryOpenCases(category_id=row["id"], parent_id=row["parent_id"], name=row["name"])
+        for row in Category.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("id", "parent_id", "name")
+    }
+    if not result:
+        return result
+    if as_of is None:
+        moment = timezone.now()
+        open_q = Q(status__in=Status.open())
+        overdue_q = Q(status__in=Status.with_unit(), deadline__lt=moment)
+    else:
+        moment = as_of
+        still_open = Q(closed_at__isnull=True, status__in=Status.open()) | Q(closed_at__gte=moment)
+        open_q = Q(created_at__lt=moment) & still_open
+        held = Q(status__in=Status.with_unit()) | Q(status=Status.CLOSED)
+        overdue_q = held & Q(deadline__lt=moment)
+    rows = (
+        Case.objects.filter(open_q, category_id__in=list(result))
+        .order_by()
+        .values("category_id", "unit_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue_q))
+    )
+    for row in rows:
+        entry = result[row["category_id"]]
+        entry.open += row["n"]
+        entry.overdue += row["late"]
+        counts = entry.by_unit.setdefault(row["unit_id"], [0, 0])
+        counts[0] += row["n"]
+        counts[1] += row["late"]
+    return result

@@ -19,21 +19,29 @@ from django.utils import timezone
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
-from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds
+from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds, subtract_working_time
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person, Unit
-from chuangcheng.org.selectors import town_of
-from chuangcheng.places.selectors import Responsibility, responsibility_at
+from chuangcheng.places.selectors import route_point
 
 from . import notices
 from .access import require_holder, require_independent_verifier, require_role
 from .choices import Action, ExtensionStatus, PhotoKind, Source, Status, TimeUnit
 from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
 from .routing import suggest_units
+from .selectors import YELLOW_AT
 
 OFFICE = (Role.OFFICE,)
 # A case back with the office for (re-)dispatch holds no unit and runs no clock.
-UNASSIGNED: dict[str, Any] = {"unit": None, "handler": None, "deadline": None, "dispatched_at": None}
+UNASSIGNED: dict[str, Any] = {
+    "unit": None,
+    "handler": None,
+    "deadline": None,
+    "dispatched_at": None,
+    "time_limit": None,
+    "time_unit": "",
+    "yellow_at": None,
+}
 
 
 def _now() -> dt.datetime:
@@ -126,16 +134,31 @@ def _attach(case: Case, event: CaseEvent, photos: Sequence[ProcessedPhoto], kind
         )
 
 
-def _town_at(where: Responsibility) -> Unit | None:
-    """The 乡镇/街道 of a routed point: the grid's street, else the town above the road's or site's unit."""
-    if where.grid is not None:
-        return where.grid.street
-    units = [place.unit for place in (where.segment, where.site) if place is not None]
-    return next((town for town in map(town_of, units) if town is not None), None)
+def _clock_from(start: dt.datetime, category: Category) -> dict[str, Any]:
+    """A handling clock starting at ``start``: the category's limit as of now, kept on the case.
+
+    Running cases keep the limit they started with, so the office editing a category changes
+    no light and no 督办 level retroactively.
+    """
+    deadline = add_working_time(start, float(category.time_limit), category.time_unit)
+    clock = {"time_limit": category.time_limit, "time_unit": category.time_unit}
+    return clock | _deadline_fields(deadline, category.time_limit, category.time_unit)
 
 
-def _deadline_from(start: dt.datetime, category: Category) -> dt.datetime:
-    return add_working_time(start, float(category.time_limit), category.time_unit)
+def _deadline_fields(deadline: dt.datetime, limit: Decimal, unit: str) -> dict[str, Any]:
+    """The deadline and the moment 80 % of the limit is used, counted back from it in the case's clock.
+
+    Stored so the list can filter by light in SQL (selectors._light_q); recomputed wherever the
+    deadline is set or moved.
+    """
+    yellow_at = subtract_working_time(deadline, float(limit) * (1 - YELLOW_AT), unit)
+    return {"deadline": deadline, "yellow_at": yellow_at}
+
+
+def _moved_deadline(case: Case, deadline: dt.datetime) -> dict[str, Any]:
+    """A running case's deadline moved (延期, 恢复办理): its own limit, not the category's, still holds."""
+    assert case.time_limit is not None, "a case with a running clock has a limit"
+    return _deadline_fields(deadline, case.time_limit, case.time_unit)
 
 
 # ---- intake -------------------------------------------------------------------------
@@ -159,10 +182,12 @@ def case_report(
     """上报: create a case at a routed location. Returns (case, created).
 
     With an ``idempotency_key`` a retried submission returns the first case instead of
-    creating a second one (the key is unique in the database, so this holds under races).
-    Without a location, the first photo's EXIF GPS is used (phones record it).
+    creating a second one. The key is the reporter's own (anonymous reports share one space):
+    another user's same key makes their own case. Both are unique in the database, so this
+    holds under races. Without a location, the first photo's EXIF GPS is used (phones record it).
     """
-    if idempotency_key and (existing := Case.objects.filter(idempotency_key=idempotency_key).first()):
+    reporter = by if by and by.is_authenticated else None
+    if idempotency_key and (existing := _case_with_key(reporter, idempotency_key)):
         return existing, False
     if source not in Source.values:
         raise DomainError("未知的问题来源")
@@ -175,7 +200,7 @@ def case_report(
         (lon, lat), crs = gps, "wgs84"
     # Routing and photo files happen before the write transaction: on SQLite that
     # transaction holds the database's write lock, so it should contain writes only.
-    where = responsibility_at(lon, lat, crs=crs)
+    where = route_point(lon, lat, crs=crs)
     stored = [(photo, *save_photo(photo, prefix=f"cases/{PhotoKind.BEFORE}")) for photo in photos]
     case = Case(
         source=source,
@@ -184,13 +209,13 @@ def case_report(
         address=address,
         lon=where.lon,
         lat=where.lat,
-        segment=where.segment,
-        grid=where.grid,
-        site=where.site,
-        town=_town_at(where),
+        segment_id=where.segment_id,
+        grid_id=where.grid_id,
+        site_id=where.site_id,
+        town_id=where.town_id,
         status=Status.REPORTED,
-        reporter=by if by and by.is_authenticated else None,
-        reporter_name=reporter_name or (by.real_name if by and by.is_authenticated else ""),
+        reporter=reporter,
+        reporter_name=reporter_name or (reporter.real_name if reporter else ""),
         reporter_phone=reporter_phone,
         idempotency_key=idempotency_key or None,
     )
@@ -198,10 +223,19 @@ def case_report(
         with transaction.atomic():
             _save_reported(case, stored, by)
     except IntegrityError:
-        if idempotency_key:
-            return Case.objects.get(idempotency_key=idempotency_key), False
+        # A simultaneous retry won the race: return its case (any other violation is re-raised).
+        if idempotency_key and (existing := _case_with_key(reporter, idempotency_key)):
+            return existing, False
         raise
     return case, True
+
+
+def _case_with_key(reporter: Person | None, key: str) -> Case | None:
+    """This reporter's case with this key (``reporter=None`` matches anonymous reports only)."""
+    try:  # get(), not first(): the pair is unique, and no ORDER BY is needed to find one row
+        return Case.objects.get(reporter=reporter, idempotency_key=key)
+    except Case.DoesNotExist:
+        return None
 
 
 def _save_reported(case: Case, stored: list[tuple[ProcessedPhoto, str, str]], by: Person | None) -> None:
@@ -297,7 +331,7 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
     if handler is not None and (handler.unit is None or not handler.unit.path.startswith(unit.path)):
         raise DomainError("处置人不属于所派遣的单位")
     now = _now()
-    deadline = _deadline_from(now, case.category)
+    clock = _clock_from(now, case.category)
     from_status = _apply(
         case,
         allowed_from=[Status.ACCEPTED, Status.RETURNED],
@@ -306,11 +340,18 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
         unit=unit,
         handler=handler,
         dispatched_at=now,
-        deadline=deadline,
         escalation=0,
+        **clock,
     )
     _event(
-        case, action=Action.DISPATCH, by=by, from_status=from_status, unit=unit, note=note, deadline=deadline, at=now
+        case,
+        action=Action.DISPATCH,
+        by=by,
+        from_status=from_status,
+        unit=unit,
+        note=note,
+        deadline=case.deadline,
+        at=now,
     )
     notices.case_dispatched(case)
     return case
@@ -360,16 +401,15 @@ def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case
         _event(case, action=Action.VERIFY_PASS, by=by, from_status=from_status, note=note, at=now)
         return case
     note = _require_text(note, "核查不通过的原因")
-    deadline = _deadline_from(now, case.category)
     from_status = _apply(
         case,
         allowed_from=[Status.HANDLED],
         action_label="核查",
         status=Status.REWORK,
-        deadline=deadline,
         dispatched_at=now,
         rework_count=case.rework_count + 1,
         escalation=0,
+        **_clock_from(now, case.category),
     )
     _event(
         case,
@@ -378,7 +418,7 @@ def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case
         from_status=from_status,
         unit=case.unit,
         note=note,
-        deadline=deadline,
+        deadline=case.deadline,
         at=now,
     )
     notices.case_rework(case)
@@ -427,7 +467,7 @@ def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, no
     changes: dict[str, Any] = {}
     if approve:
         base = case.deadline or now
-        changes["deadline"] = add_working_time(base, float(request.amount), request.time_unit)
+        changes = _moved_deadline(case, add_working_time(base, float(request.amount), request.time_unit))
         changes["escalation"] = 0
     _apply(case, allowed_from=Status.with_unit(), action_label="审批延期", **changes)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
@@ -475,31 +515,26 @@ def case_suspend(*, case: Case, by: Person, project: str, reason: str) -> Case:
 
 @transaction.atomic
 def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
-    """Resume a suspended case: the deadline moves by the working time it spent suspended."""
+    """Resume a suspended case: the deadline (and the yellow moment) move by the time it spent suspended."""
     require_role(by, *OFFICE, action="恢复办理")
     if case.status != Status.SUSPENDED:
         raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能恢复办理")
     now = _now()
     suspend = case.events.filter(action=Action.SUSPEND).order_by("-at", "-pk").first()
     resume_to = (suspend.data.get("resume_to") if suspend else None) or Status.DISPATCHED
-    deadline = case.deadline
-    if deadline is not None and case.suspended_at is not None:
-        # Measured in the category's own clock: a natural-hours emergency suspended overnight
+    moved: dict[str, Any] = {}
+    if case.deadline is not None and case.suspended_at is not None:
+        # Measured in the case's own clock: a natural-hours emergency suspended overnight
         # gets its whole night back. Moving the deadline (rather than restarting from what
         # was left) keeps a case that was already late, late.
-        unit = case.category.time_unit
+        unit = case.time_unit
         paused = elapsed_seconds(case.suspended_at, now, unit)
         clock = TimeUnit.NATURAL_HOURS if unit == TimeUnit.NATURAL_HOURS else TimeUnit.WORK_HOURS
-        deadline = add_working_time(deadline, paused / 3600, clock)
+        moved = _moved_deadline(case, add_working_time(case.deadline, paused / 3600, clock))
     from_status = _apply(
-        case,
-        allowed_from=[Status.SUSPENDED],
-        action_label="恢复办理",
-        status=resume_to,
-        suspended_at=None,
-        deadline=deadline,
+        case, allowed_from=[Status.SUSPENDED], action_label="恢复办理", status=resume_to, suspended_at=None, **moved
     )
-    _event(case, action=Action.RESUME, by=by, from_status=from_status, note=note, deadline=deadline, at=now)
+    _event(case, action=Action.RESUME, by=by, from_status=from_status, note=note, deadline=case.deadline, at=now)
     return case
 
 

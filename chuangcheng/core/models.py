@@ -13,6 +13,18 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AppendOnlyModel(models.Model):
+    """Abstract base for history rows (case and task events): written once, never changed."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+
 class HolidayOverride(TimeStampedModel):
     """One day whose working status the office sets by hand; it beats the chinese-calendar library."""
 

@@ -76,11 +76,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 # Folders of MEDIA_ROOT whose files are private: served only through views that check access.
-PRIVATE_MEDIA_PREFIXES = ("cases/",)
+PRIVATE_MEDIA_PREFIXES = ("cases/", "evidence/")
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Serve an uploaded file unless it lives in a private folder (case photos)."""
+    """Serve an uploaded file unless it lives in a private folder (case photos, task evidence)."""
     if path.lstrip("/").startswith(PRIVATE_MEDIA_PREFIXES):
         raise Http404("文件不存在")
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -206,6 +206,18 @@ def _periods_from(moment: datetime) -> Iterator[tuple[datetime, datetime]]:
     raise DomainError(gettext("十年内没有任何工作日，请检查节假日表"), code="calendar_empty")
 
 
+def _periods_before(moment: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Working periods up to ``moment``, latest first, the first one clipped to end at ``moment``."""
+    local = timezone.localtime(moment, _zone())
+    day = local.date()
+    for _ in range(MAX_DAYS_SCANNED):
+        for start, end in reversed(_periods_of(day)):
+            if start < local:
+                yield start, min(end, local)
+        day -= timedelta(days=1)
+    raise DomainError(gettext("十年内没有任何工作日，请检查节假日表"), code="calendar_empty")
+
+
 def _require_aware(*moments: datetime) -> None:
     if any(timezone.is_naive(moment) for moment in moments):
         raise ValueError("workcalendar needs timezone-aware datetimes")
@@ -241,6 +253,32 @@ def add_working_time(start: datetime, amount: float, unit: str) -> datetime:
     if unit == TimeUnit.NATURAL_HOURS:
         return timezone.localtime(start + timedelta(seconds=seconds), _zone())
     return _add_working_seconds(start, seconds)
+
+
+def _subtract_working_seconds(end: datetime, seconds: float) -> datetime:
+    # Strictly less: when the amount uses up a period exactly, the earliest moment with that much
+    # left is the end of the period before it (the break between them uses no working time).
+    remaining = timedelta(seconds=seconds)
+    for period_start, period_end in _periods_before(end):
+        if remaining < period_end - period_start:
+            return period_end - remaining
+        remaining -= period_end - period_start
+    raise AssertionError("unreachable: _periods_before raises when it runs out")
+
+
+def subtract_working_time(end: datetime, amount: float, unit: str) -> datetime:
+    """The earliest moment with ``amount`` ``unit`` of time left before ``end``: add_working_time backwards.
+
+    The status light turns yellow there: counted back from the deadline, as ``elapsed_seconds``
+    measures what is left, so a case is yellow from this moment on and not a second earlier.
+    """
+    _require_aware(end)
+    seconds = limit_seconds(amount, unit)
+    if unit == TimeUnit.NATURAL_HOURS:
+        return timezone.localtime(end - timedelta(seconds=seconds), _zone())
+    if seconds <= 0:
+        return end
+    return _subtract_working_seconds(end, seconds)
 
 
 def working_seconds_between(start: datetime, end: datetime) -> float:

@@ -100,6 +100,19 @@ def units_by_name(names: set[str]) -> dict[str, Unit]:
     return found
 
 
+def town_ids_by_unit() -> dict[int, int]:
+    """Every unit's 乡镇/街道 id (units outside any town are left out), from one query of the tree."""
+    rows = list(Unit.objects.values_list("pk", "path", "kind"))
+    towns = {pk for pk, _path, kind in rows if kind == UnitKind.TOWN}
+    found: dict[int, int] = {}
+    for pk, path, _kind in rows:
+        ancestor_ids = [int(part) for part in path.strip("/").split("/") if part]
+        town = next((a for a in reversed(ancestor_ids) if a in towns), None)
+        if town is not None:
+            found[pk] = town
+    return found
+
+
 def town_of(unit: Unit) -> Unit | None:
     """The 乡镇/街道 a unit belongs to: itself, or its nearest ancestor of that kind."""
     ancestor_ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -19,6 +21,7 @@ from shapely import STRtree
 from shapely.geometry import Point
 
 from chuangcheng.core.geo import project_xy
+from chuangcheng.org.selectors import town_ids_by_unit
 
 from .models import Grid, MapRevision, RoadSegment, Site
 
@@ -55,6 +58,11 @@ class MapIndex:
     area_site_ids: np.ndarray
     point_site_tree: STRtree
     point_site_ids: np.ndarray
+    # The 乡镇/街道 each object lies in (a grid's street; the town above a segment's or site's
+    # unit), so intake can file a case under its town without fetching anything.
+    segment_towns: dict[int, int]
+    grid_towns: dict[int, int]
+    site_towns: dict[int, int]
 
     def nearest_segment(self, point: Point, radius: float) -> tuple[int, float] | None:
         if not len(self.segment_ids):
@@ -90,17 +98,35 @@ def _tree(rows: list[tuple[int, dict]]) -> tuple[STRtree, np.ndarray]:
     return STRtree(projected), ids
 
 
+def _towns(rows: Sequence[tuple[int, Any, int | None]], town_of_unit: dict[int, int]) -> dict[int, int]:
+    return {pk: town_of_unit[unit_id] for pk, _g, unit_id in rows if unit_id in town_of_unit}
+
+
 def build_index(revision: int) -> MapIndex:
-    segments = list(RoadSegment.objects.values_list("pk", "geometry"))
-    grids = list(Grid.objects.values_list("pk", "geometry"))
-    sites = list(Site.objects.values_list("pk", "geometry"))
-    area_sites = [(pk, g) for pk, g in sites if g.get("type") in {"Polygon", "MultiPolygon"}]
-    point_sites = [(pk, g) for pk, g in sites if g.get("type") == "Point"]
-    seg_tree, seg_ids = _tree(segments)
-    grid_tree, grid_ids = _tree(grids)
+    segments = list(RoadSegment.objects.values_list("pk", "geometry", "unit_id"))
+    grids = list(Grid.objects.values_list("pk", "geometry", "street_id"))
+    sites = list(Site.objects.values_list("pk", "geometry", "unit_id"))
+    area_sites = [(pk, g) for pk, g, _u in sites if g.get("type") in {"Polygon", "MultiPolygon"}]
+    point_sites = [(pk, g) for pk, g, _u in sites if g.get("type") == "Point"]
+    town_of_unit = town_ids_by_unit()
+    seg_tree, seg_ids = _tree([(pk, g) for pk, g, _u in segments])
+    grid_tree, grid_ids = _tree([(pk, g) for pk, g, _s in grids])
     area_tree, area_ids = _tree(area_sites)
     point_tree, point_ids = _tree(point_sites)
-    return MapIndex(revision, seg_tree, seg_ids, grid_tree, grid_ids, area_tree, area_ids, point_tree, point_ids)
+    return MapIndex(
+        revision,
+        seg_tree,
+        seg_ids,
+        grid_tree,
+        grid_ids,
+        area_tree,
+        area_ids,
+        point_tree,
+        point_ids,
+        segment_towns=_towns(segments, town_of_unit),
+        grid_towns={pk: street for pk, _g, street in grids if street is not None},
+        site_towns=_towns(sites, town_of_unit),
+    )
 
 
 class _IndexHolder:

@@ -58,8 +58,26 @@ class Responsibility:
         return found
 
 
-def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float | None = None) -> Responsibility:
-    """Route a point to its responsible segment, grid and site (GCJ-02 input is converted)."""
+@dataclass(frozen=True)
+class RoutedPoint:
+    """Where a point falls, as primary keys only: what intake stores, with no query made."""
+
+    lon: float
+    lat: float
+    segment_id: int | None
+    segment_distance_m: float | None
+    grid_id: int | None
+    site_id: int | None
+    site_distance_m: float | None
+    town_id: int | None
+
+
+def route_point(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float | None = None) -> RoutedPoint:
+    """The segment, grid, site and 乡镇/街道 at a point, from the in-memory index alone.
+
+    The town is the grid's street when a grid contains the point, else the town above the
+    segment's unit, else the site's.
+    """
     try:
         lon, lat = to_wgs84(lon, lat, crs)
     except ValueError as exc:  # an unknown crs is the caller's mistake, not a server error
@@ -70,32 +88,38 @@ def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: f
     seg_hit = index.nearest_segment(point, radius)
     grid_id = index.containing_grid(point)
     site_hit = index.site_at(point, radius)
-    segment = (
-        RoadSegment.objects.select_related("unit", "chief", "section_chief")
-        .defer("geometry")
-        .filter(pk=seg_hit[0])
-        .first()
-        if seg_hit
-        else None
-    )
-    grid = (
-        Grid.objects.select_related("street", "community", "grid_worker").defer("geometry").filter(pk=grid_id).first()
-        if grid_id
-        else None
-    )
-    site = (
-        Site.objects.select_related("unit", "person", "site_type").defer("geometry").filter(pk=site_hit[0]).first()
-        if site_hit
-        else None
-    )
-    return Responsibility(
+    segment_id = seg_hit[0] if seg_hit else None
+    site_id = site_hit[0] if site_hit else None
+    if grid_id is not None:
+        town_id = index.grid_towns.get(grid_id)
+    else:
+        town_id = index.segment_towns.get(segment_id or 0) or index.site_towns.get(site_id or 0)
+    return RoutedPoint(
         lon=lon,
         lat=lat,
-        segment=segment,
+        segment_id=segment_id,
         segment_distance_m=seg_hit[1] if seg_hit else None,
-        grid=grid,
-        site=site,
+        grid_id=grid_id,
+        site_id=site_id,
         site_distance_m=site_hit[1] if site_hit else None,
+        town_id=town_id,
+    )
+
+
+def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float | None = None) -> Responsibility:
+    """Route a point to its responsible segment, grid and site (GCJ-02 input is converted)."""
+    routed = route_point(lon, lat, crs=crs, radius_m=radius_m)
+    segments = RoadSegment.objects.select_related("unit", "chief", "section_chief").defer("geometry")
+    grids = Grid.objects.select_related("street", "community", "grid_worker").defer("geometry")
+    sites = Site.objects.select_related("unit", "person", "site_type").defer("geometry")
+    return Responsibility(
+        lon=routed.lon,
+        lat=routed.lat,
+        segment=segments.filter(pk=routed.segment_id).first() if routed.segment_id else None,
+        segment_distance_m=routed.segment_distance_m,
+        grid=grids.filter(pk=routed.grid_id).first() if routed.grid_id else None,
+        site=sites.filter(pk=routed.site_id).first() if routed.site_id else None,
+        site_distance_m=routed.site_distance_m,
     )
 
 

@@ -1,8 +1,10 @@
-"""Any saved or deleted map object (also through the admin) marks the routing index stale."""
+"""Any saved or deleted map object or unit (also through the admin) marks the routing index stale."""
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from chuangcheng.org.models import Unit
 
 from .models import Grid, RoadSegment, Site
 from .routing import bump_revision
@@ -15,8 +17,25 @@ from .routing import bump_revision
 @receiver(post_delete, sender=Grid)
 @receiver(post_delete, sender=Site)
 def map_changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    if kwargs.get("raw"):
-        return
-    # One bump per transaction, however many rows it saved.
-    if not any(entry[1] is bump_revision for entry in connection.run_on_commit):
-        transaction.on_commit(bump_revision)
+    if not kwargs.get("raw"):
+        _bump_once_on_commit(bump_revision)
+
+
+@receiver(post_save, sender=Unit)
+@receiver(post_delete, sender=Unit)
+def units_changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """The index files every point under its 乡镇/街道, which the unit tree decides."""
+    if not kwargs.get("raw"):
+        _bump_once_on_commit(_bump_for_units)
+
+
+def _bump_for_units() -> None:
+    """A callable of its own, so that a unit change queued in an outer transaction does not
+    count as the bump a later map change in an inner block needs (the check is by identity)."""
+    bump_revision()
+
+
+def _bump_once_on_commit(bump) -> None:  # type: ignore[no-untyped-def]
+    """One bump per transaction, however many rows it saved."""
+    if not any(entry[1] is bump for entry in connection.run_on_commit):
+        transaction.on_commit(bump)

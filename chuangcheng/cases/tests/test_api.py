@@ -72,11 +72,16 @@ def test_it_refuses_an_exe_renamed_jpg_and_creates_nothing(client, world, catego
     assert not Case.objects.exists()
 
 
-def test_someone_elses_key_is_a_conflict(client, world, category):
+def test_another_user_reusing_a_key_gets_a_case_of_their_own(client, world, category):
     client.force_login(world.inspector)
-    report(client, category, key="shared")
+    mine = report(client, category, key="shared")
     client.force_login(world.volunteer)
-    assert report(client, category, key="shared").status_code == 409
+    theirs = report(client, category, key="shared")
+    retried = report(client, category, key="shared")
+
+    assert (mine.status_code, theirs.status_code, retried.status_code) == (201, 201, 200)
+    assert mine.json()["id"] != theirs.json()["id"] == retried.json()["id"]
+    assert Case.objects.count() == 2
 
 
 def test_a_parent_category_is_refused(client, world, category):

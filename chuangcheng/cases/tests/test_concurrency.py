@@ -57,27 +57,42 @@ def at_once(count: int, work: Callable[[int], Any]) -> list[tuple[str, Any]]:
 # ---- real concurrency -------------------------------------------------------------------------
 
 
+def intake(by, category, key: str) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+    case, created = services.case_report(
+        by=by,
+        source=Source.PATROL,
+        category=category,
+        description="路边有一堆暴露垃圾",
+        lon=SPOT[0],
+        lat=SPOT[1],
+        idempotency_key=key,
+    )
+    return case.pk, created
+
+
 @threaded
 def test_twenty_simultaneous_intakes_with_one_key_make_one_case(world, garbage, grid):
-    def intake(i: int) -> tuple[int, bool]:
-        case, created = services.case_report(
-            by=world.inspector,
-            source=Source.PATROL,
-            category=garbage,
-            description="路边有一堆暴露垃圾",
-            lon=SPOT[0],
-            lat=SPOT[1],
-            idempotency_key="a-phone-on-a-bad-network",
-        )
-        return case.pk, created
-
-    results = at_once(20, intake)
+    results = at_once(20, lambda i: intake(world.inspector, garbage, "a-phone-on-a-bad-network"))
 
     assert [kind for kind, _ in results] == ["ok"] * 20, results
     assert len({pk for _, (pk, _) in results}) == 1
     assert sum(created for _, (_, created) in results) == 1
     assert Case.objects.count() == 1
     assert CaseEvent.objects.count() == 1
+
+
+@threaded
+def test_simultaneous_intakes_with_one_key_make_one_case_per_reporter(world, garbage, grid):
+    """The key is scoped to its reporter; anonymous reports (no reporter) share one scope."""
+    reporters = [world.inspector, world.volunteer, None]
+
+    results = at_once(21, lambda i: intake(reporters[i % 3], garbage, "same-key"))
+
+    assert [kind for kind, _ in results] == ["ok"] * 21, results
+    assert sum(created for _, (_, created) in results) == 3
+    assert len({pk for _, (pk, _) in results}) == 3
+    reporters_of_cases = Case.objects.values_list("reporter", flat=True)
+    assert sorted(reporters_of_cases, key=str) == sorted([world.inspector.pk, world.volunteer.pk, None], key=str)
 
 
 @threaded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from django.db import connection
 from chuangcheng.cases import services
 from chuangcheng.cases.choices import Action, Escalation
 from chuangcheng.cases.escalation import escalate_due, level_for, running_cases
-from chuangcheng.cases.models import Case, CaseEvent
+from chuangcheng.cases.models import Case, CaseEvent, Category
 from chuangcheng.cases.tasks import escalate_cases
 from chuangcheng.notifications.models import Notification
 
@@ -110,3 +111,18 @@ def test_the_task_and_the_tick_command_run_the_job(case):
         call_command("tick", stdout=out)
     assert "督办升级：1" in out.getvalue()
     assert level(case) == Escalation.RED
+
+
+@pytest.mark.parametrize(
+    ("new_limit", "now", "expected"),
+    [
+        ("10", at(10), Escalation.NONE),  # half of the 2 h it was dispatched with, not 90 % of 10 h
+        ("0.5", at(15), Escalation.ORANGE),  # 1.5 working hours late: 175 % of 2 h, not 400 % of 0.5 h
+    ],
+)
+def test_editing_the_categorys_limit_does_not_change_a_running_cases_level(case, new_limit, now, expected):
+    Category.objects.filter(pk=case.category_id).update(time_limit=Decimal(new_limit))
+
+    escalate_due(now)
+
+    assert level(case) == expected

@@ -14,9 +14,9 @@ from chuangcheng.notifications.models import Notification
 from .conftest import SPOT, photo
 
 
-def report(world, category, *, key=None, lon=SPOT[0], lat=SPOT[1], photos=None):  # type: ignore[no-untyped-def]
+def report(world, category, *, key=None, lon=SPOT[0], lat=SPOT[1], photos=None, by="inspector"):  # type: ignore[no-untyped-def]
     return services.case_report(
-        by=world.inspector,
+        by=getattr(world, by) if by else None,
         source=Source.PATROL,
         category=category,
         description="路边有一堆暴露垃圾",
@@ -50,6 +50,27 @@ def test_a_retry_after_the_case_moved_on_still_returns_it_unchanged(make, world,
 
     assert (again.pk, again.status, created) == (first.pk, Status.ACCEPTED, False)
     assert again.events.count() == 2
+
+
+def test_another_reporter_using_the_same_key_gets_a_case_of_their_own(make, world, garbage):
+    first, created = report(world, garbage, key="1")
+    theirs, theirs_created = report(world, garbage, key="1", by="volunteer")
+    again, created_again = report(world, garbage, key="1", by="volunteer")
+
+    assert (created, theirs_created, created_again) == (True, True, False)
+    assert theirs.pk != first.pk and again.pk == theirs.pk
+    assert (first.reporter, theirs.reporter) == (world.inspector, world.volunteer)
+    assert Case.objects.count() == 2
+
+
+def test_anonymous_reports_share_one_space_of_keys(make, world, garbage):
+    first, created = report(world, garbage, key="public-1", by=None)
+    again, created_again = report(world, garbage, key="public-1", by=None)
+    signed_in, signed_in_created = report(world, garbage, key="public-1")
+
+    assert (created, created_again, signed_in_created) == (True, False, True)
+    assert again.pk == first.pk != signed_in.pk
+    assert Case.objects.count() == 2
 
 
 def test_different_keys_or_no_key_make_different_cases(make, world, garbage):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
 from chuangcheng.cases import selectors, services
-from chuangcheng.cases.choices import Light, Status
+from chuangcheng.cases.choices import Light, Status, TimeUnit
+from chuangcheng.cases.models import Case
 
 from .conftest import at
 
@@ -101,3 +105,111 @@ def test_twice_over_the_limit_reads_as_twice_the_time_used(make):
 
     case.refresh_from_db()
     assert selectors.used_fraction(case, at(2026, 11, 24, 15, 30)) == pytest.approx(2.0)  # 4 working hours in
+
+
+# ---- the limit is the one the clock started with ------------------------------------------------
+
+
+def edit_limit(category, limit, unit=None):  # type: ignore[no-untyped-def]
+    category.time_limit = Decimal(limit)
+    category.time_unit = unit or category.time_unit
+    category.save(update_fields=["time_limit", "time_unit"])
+
+
+def test_dispatch_snapshots_the_limit_and_the_moment_the_light_turns_yellow(make):
+    case = make.dispatched()  # Tuesday 09:00, 2 working hours: due 11:00
+
+    case.refresh_from_db()
+    assert (case.time_limit, case.time_unit) == (Decimal("2.0"), TimeUnit.WORK_HOURS)
+    assert case.yellow_at == at(2026, 11, 24, 10, 36)  # 80 % used: 24 minutes left
+
+
+def test_editing_the_categorys_limit_leaves_a_running_cases_light_alone(make, garbage):
+    case = make.dispatched()  # 2 working hours: green at 10:00 (50 %)
+
+    edit_limit(garbage, "1")  # under the new limit 10:00 would already be due
+
+    assert light(case, at(2026, 11, 24, 10, 0)) == Light.GREEN
+    assert selectors.used_fraction(case, at(2026, 11, 24, 10, 0)) == pytest.approx(0.5)
+
+
+def test_rework_takes_the_limit_the_category_has_then(make, world, garbage, frozen):
+    case = make.handled()
+    edit_limit(garbage, "1", TimeUnit.WORK_DAYS)
+    frozen(at(2026, 11, 24, 15, 0))
+
+    services.case_verify(case=case, by=world.supervisor, passed=False, note="仍有残留")
+
+    case.refresh_from_db()
+    assert (case.time_limit, case.time_unit) == (Decimal("1.0"), TimeUnit.WORK_DAYS)
+    assert case.deadline == at(2026, 11, 25, 15, 0)
+    assert case.yellow_at == at(2026, 11, 25, 11, 6)  # 1.4 working hours before the deadline
+
+
+def test_an_approved_extension_moves_the_yellow_moment_with_the_deadline(make, world, garbage, frozen):
+    case = make.dispatched()
+    edit_limit(garbage, "8")  # must not leak into the running case
+    request = services.extension_request(case=case, by=world.admin_a, amount=1, time_unit="work_days", reason="设备")
+
+    services.extension_decide(request=request, by=world.office, approve=True)
+
+    case.refresh_from_db()
+    assert case.deadline == at(2026, 11, 25, 11, 0)
+    assert (case.time_limit, case.yellow_at) == (Decimal("2.0"), at(2026, 11, 25, 10, 36))
+
+
+def test_resuming_moves_the_yellow_moment_with_the_deadline(make, world, frozen):
+    case = make.dispatched()  # due 11:00
+    frozen(at(2026, 11, 24, 10, 0))
+    services.case_suspend(case=case, by=world.office, project="人民路改造", reason="需立项")
+    frozen(at(2026, 11, 26, 15, 0))
+
+    services.case_resume(case=case, by=world.office)
+
+    case.refresh_from_db()
+    assert (case.deadline, case.yellow_at) == (at(2026, 11, 26, 16, 0), at(2026, 11, 26, 15, 36))
+
+
+def test_a_returned_case_keeps_no_clock(make):
+    case = make.returned()
+
+    case.refresh_from_db()
+    assert (case.deadline, case.yellow_at, case.time_limit, case.time_unit) == (None, None, None, "")
+
+
+# ---- the list filter and the displayed light agree ----------------------------------------------
+
+
+def running_cases_of_every_kind(make, world, categories, frozen) -> list[Case]:  # type: ignore[no-untyped-def]
+    """Work-hour, work-day and natural-hour cases dispatched over two days, one extended, one resumed."""
+    cases = []
+    for moment in (at(2026, 11, 24, 9), at(2026, 11, 24, 11, 20), at(2026, 11, 24, 17, 10), at(2026, 11, 25, 8)):
+        frozen(moment)
+        cases.append(make.dispatched())
+        cases.append(make.dispatched(category=categories["乱贴乱画"]))  # 1 working day
+        cases.append(make.dispatched(category=categories["路面塌陷"]))  # 2 natural hours
+    extended = cases[1]
+    request = services.extension_request(case=extended, by=world.admin_a, amount=3, time_unit="work_hours", reason="等")
+    services.extension_decide(request=request, by=world.office, approve=True)
+    services.case_suspend(case=cases[4], by=world.office, project="改造", reason="需立项")
+    frozen(at(2026, 11, 25, 10, 0))
+    services.case_resume(case=cases[4], by=world.office)
+    return cases
+
+
+def test_the_light_filter_lists_exactly_the_cases_showing_that_light(make, world, categories, frozen):
+    cases = running_cases_of_every_kind(make, world, categories, frozen)
+    # Every 3 minutes through the working day (most limits end on a whole minute), and each deadline.
+    moments = [at(2026, 11, 25, 10, 0) + dt.timedelta(minutes=3 * i) for i in range(180)]
+    moments += [Case.objects.get(pk=c.pk).deadline for c in cases]
+
+    seen = set()
+    for now in sorted(m for m in moments if m >= at(2026, 11, 25, 10, 0)):
+        frozen(now)
+        shown = {c.pk: selectors.status_light(c) for c in Case.objects.select_related("category")}
+        for colour in (Light.GREEN, Light.YELLOW, Light.RED, Light.NONE):
+            listed = selectors.case_list_for_user(user=world.office, filters={"light": colour})
+            assert set(listed.values_list("pk", flat=True)) == {pk for pk, c in shown.items() if c == colour}, now
+        seen.update(shown.values())
+
+    assert seen == {Light.GREEN, Light.YELLOW, Light.RED}

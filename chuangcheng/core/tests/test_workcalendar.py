@@ -21,6 +21,7 @@ from chuangcheng.core.workcalendar import (
     elapsed_fraction,
     is_workday,
     known_years,
+    subtract_working_time,
     working_seconds_between,
 )
 from chuangcheng.settings import env_time_ranges
@@ -185,6 +186,51 @@ def test_elapsed_fraction_excludes_paused_time():
     assert elapsed_fraction(start, now, 1, DAYS, paused_seconds=1800) == pytest.approx(3 / 7)
     assert elapsed_fraction(start, now, 2, HOURS) == pytest.approx(1.75)
     assert elapsed_fraction(start, at(2026, 11, 23, 20, 30), 24, NATURAL) == pytest.approx(0.5)
+
+
+# --- counting back from a deadline -----------------------------------------------------------
+
+
+def test_counting_back_crosses_the_weekend():
+    # Monday 08:30–09:00 gives 0.5 h; Saturday and Sunday give none; Friday afternoon the rest.
+    assert subtract_working_time(at(2026, 11, 23, 9), 2, HOURS) == at(2026, 11, 20, 16, 30)
+
+
+def test_counting_back_skips_national_day():
+    # 8 Oct 08:30–09:00: 0.5 h; 1–7 Oct holiday; 30 Sep: the other 6.5 h, from 09:00.
+    assert subtract_working_time(at(2026, 10, 8, 9), 1, DAYS) == at(2026, 9, 30, 9)
+
+
+def test_counting_back_uses_the_make_up_saturday():
+    # Monday 12 Oct 08:30–09:00: 0.5 h; Sunday 11 Oct off; 调休 Saturday 10 Oct works: 6.5 h from 09:00.
+    assert subtract_working_time(at(2026, 10, 12, 9), 1, DAYS) == at(2026, 10, 10, 9)
+
+
+def test_counting_back_natural_hours_runs_through_holidays():
+    assert subtract_working_time(at(2026, 10, 2, 22), 48, NATURAL) == at(2026, 9, 30, 22)
+
+
+def test_counting_back_lands_on_the_earliest_moment_with_that_much_left():
+    # From 12:00 to 14:30 (lunch) the same half hour is left before 15:00: the moment is 12:00.
+    assert subtract_working_time(at(2026, 11, 23, 15), 0.5, HOURS) == at(2026, 11, 23, 12)
+    assert subtract_working_time(at(2026, 11, 23, 15), 0, HOURS) == at(2026, 11, 23, 15)
+
+
+def test_counting_back_leaves_exactly_the_amount_before_the_end():
+    rng = random.Random(1949)
+    for _ in range(200):
+        end = at(2026, 1, 5) + timedelta(minutes=rng.randrange(0, 330 * 24 * 60))
+        hours = rng.randrange(1, 80 * 60) / 60
+
+        start = subtract_working_time(end, hours, HOURS)
+
+        assert working_seconds_between(start, end) == pytest.approx(hours * 3600, abs=1e-6), end
+        assert working_seconds_between(start - timedelta(seconds=1), end) > hours * 3600, end
+
+
+def test_counting_back_refuses_naive_datetimes():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        subtract_working_time(datetime(2026, 11, 23, 9), 1, HOURS)
 
 
 # --- warning the office ---------------------------------------------------------------------

@@ -16,6 +16,10 @@ from chuangcheng.places.choices import DEFAULT_SITE_TYPES, PledgeStatus
 from chuangcheng.places.demo import DemoCountyBuilder, DemoSummary, tile_offsets, wipe_map_and_org
 from chuangcheng.places.models import Grid, RoadSegment, Shop, Site
 
+# Every test reads the committed module county; the marker makes sure a test database exists
+# even when this file runs alone (the module fixture alone would not ask for one).
+pytestmark = pytest.mark.django_db
+
 SEED = 7
 
 

@@ -13,9 +13,10 @@ from pyproj import Geod
 
 from chuangcheng.core.geo import haversine_m, wgs84_to_gcj02
 from chuangcheng.org.models import Unit
+from chuangcheng.org.services import unit_move
 from chuangcheng.places import routing
 from chuangcheng.places.models import Grid, MapRevision, RoadSegment, Site, SiteType
-from chuangcheng.places.selectors import responsibility_at
+from chuangcheng.places.selectors import responsibility_at, route_point
 from chuangcheng.places.services import grid_save, segment_save, site_save
 
 LON0, LAT0 = 114.30, 34.80
@@ -234,3 +235,39 @@ def test_an_empty_map_routes_to_nothing(world):
 
     assert (found.segment, found.grid, found.site) == (None, None, None)
     assert found.units == [] and found.people == []
+
+
+def test_route_point_names_the_town_without_a_query(world, django_assert_num_queries):
+    community = Unit.objects.get(code="T01C01")
+    segment = make_segment(community, "S1", EAST_WEST)
+    responsibility_at(*at(0, 5))  # builds the index
+
+    with django_assert_num_queries(0):
+        routed = route_point(*at(0, 5))
+
+    assert routed.segment_id == segment.pk
+    assert routed.town_id == world.town_a.pk  # the community's town, found from the unit tree
+
+
+def test_a_grid_files_the_point_under_its_street_before_the_road_units_town(world):
+    make_segment(world.town_a, "S1", EAST_WEST)
+    make_grid(world.town_b, "410221001001001", square(at(0, 0), 50))
+
+    assert route_point(*at(0, 5)).town_id == world.town_b.pk
+
+
+def test_a_department_road_outside_any_town_has_no_town(world):
+    make_segment(world.housing, "S1", EAST_WEST)
+
+    assert route_point(*at(0, 5)).town_id is None
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the index hears of unit changes on commit
+def test_moving_a_unit_to_another_town_refiles_its_roads(world):
+    community = Unit.objects.get(code="T01C01")
+    make_segment(community, "S1", EAST_WEST)
+    assert route_point(*at(0, 5)).town_id == world.town_a.pk
+
+    unit_move(unit=community, parent=world.town_b)
+
+    assert route_point(*at(0, 5)).town_id == world.town_b.pk

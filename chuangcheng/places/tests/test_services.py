@@ -165,7 +165,7 @@ def test_map_changed_bumps_the_revision_on_commit(world, django_capture_on_commi
 
 
 def test_bump_revision_creates_then_increments_the_counter(db):
-    assert not MapRevision.objects.exists()
+    MapRevision.objects.all().delete()  # module fixtures elsewhere commit demo counties, and their bumps
 
     routing.bump_revision()
     routing.bump_revision()

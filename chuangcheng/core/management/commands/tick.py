@@ -20,7 +20,11 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger(__name__)
 
 # (label, dotted path of a function taking ``now`` and returning how many things it did)
-JOBS: tuple[tuple[str, str], ...] = (("督办升级", "chuangcheng.cases.escalation.escalate_due"),)
+JOBS: tuple[tuple[str, str], ...] = (
+    ("督办升级", "chuangcheng.cases.escalation.escalate_due"),
+    ("任务催办与逾期督办", "chuangcheng.indicators.services.scan_deadlines"),
+    ("达标预测快照", "chuangcheng.indicators.readiness.take_snapshots"),
+)
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.core.errors import DomainError
+from chuangcheng.indicators.demo import wipe_indicators
 from chuangcheng.org.models import Unit
 from chuangcheng.places.demo import DemoCountyBuilder, wipe_map_and_org
 
@@ -23,12 +24,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--case-days", type=int, default=30, help="最后生成最近多少天的演示案卷（默认 30，0 表示不生成）"
         )
+        parser.add_argument("--no-indicators", action="store_true", help="不生成创建项目、任务分解表和推进台帐")
 
     def handle(self, *args, **options) -> None:
         if Unit.objects.exists():
             if not options["force"]:
                 raise CommandError("数据库中已有单位数据，未生成演示县。如需清空地图和组织数据后重建，请加 --force。")
             self.stdout.write("正在删除现有的案卷、地图和组织数据……")
+            wipe_indicators()
             wipe_cases()
             wipe_map_and_org()
         started = time.monotonic()
@@ -46,4 +49,6 @@ class Command(BaseCommand):
         )
         if options["case_days"] > 0:
             call_command("demo_cases", seed=options["seed"], days=options["case_days"], stdout=self.stdout)
+        if not options["no_indicators"]:
+            call_command("demo_indicators", seed=options["seed"], stdout=self.stdout)
         call_command("demo_logins", stdout=self.stdout)

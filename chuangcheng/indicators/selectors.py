@@ -1,0 +1,124 @@
+"""Reads of the task ledger: the 推进台帐 list, the review queue and the framework tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from chuangcheng.org.models import Person, Unit
+
+from .access import is_reviewer, tasks_for
+from .choices import ReportStatus, TaskStatus
+from .models import Campaign, IndicatorNode, ProgressReport, Task
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Tasks shown as 已逾期: the deadline day is over and the task is not done."""
+    return Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)
+
+
+def ledger(user: Person, filters: dict | None = None) -> QuerySet[Task]:
+    """推进台帐: the tasks the user may see, filtered.
+
+    Filters (empty values are ignored; ids or objects): ``campaign``; ``unit`` (lead or
+    cooperating, including units below it); ``status`` a TaskStatus value, where "overdue"
+    means the deadline is past and the task is not done and the stored statuses other than
+    done exclude overdue tasks (so each task is in exactly one of them, as ``display_status``
+    shows it); ``overdue`` (bool); ``deadline_from``/``deadline_to`` (inclusive dates);
+    ``q`` (code, title or target contains).
+    """
+    filters = filters or {}
+    today = timezone.localdate()
+    tasks = tasks_for(user).select_related("campaign", "indicator", "lead_unit").prefetch_related("cooperating_units")
+    if campaign := filters.get("campaign"):
+        tasks = tasks.filter(campaign_id=_pk(campaign))
+    if unit := filters.get("unit"):
+        unit = unit if isinstance(unit, Unit) else Unit.objects.filter(pk=unit).first()
+        path = unit.path if unit is not None else "/none/"
+        cooperating = Task.cooperating_units.through.objects.filter(unit__path__startswith=path).values("task_id")
+        tasks = tasks.filter(Q(lead_unit__path__startswith=path) | Q(pk__in=cooperating))
+    status = filters.get("status")
+    if status == TaskStatus.OVERDUE or _truthy(filters.get("overdue")):
+        tasks = tasks.filter(overdue_q(today))
+    if status and status != TaskStatus.OVERDUE:
+        tasks = tasks.filter(status=status)
+        if status != TaskStatus.DONE:
+            tasks = tasks.exclude(overdue_q(today))
+    if deadline_from := _date(filters.get("deadline_from") or ""):
+        tasks = tasks.filter(deadline__gte=deadline_from)
+    if deadline_to := _date(filters.get("deadline_to") or ""):
+        tasks = tasks.filter(deadline__lte=deadline_to)
+    if q := str(filters.get("q") or "").strip():
+        tasks = tasks.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(target__icontains=q))
+    return tasks.order_by("deadline", "code", "pk")
+
+
+def display_status(task: Task, today: dt.date | None = None) -> str:
+    """The status to show: 已逾期 when the deadline day is over and the task is not done."""
+    today = today or timezone.localdate()
+    if task.status != TaskStatus.DONE and task.deadline < today:
+        return TaskStatus.OVERDUE
+    return task.status
+
+
+def review_queue(user: Person) -> QuerySet[ProgressReport]:
+    """Reports waiting for review, oldest first: all for the office, else those of the user's tasks."""
+    reports = ProgressReport.objects.filter(status=ReportStatus.PENDING)
+    if not is_reviewer(user):
+        reports = reports.filter(task__in=tasks_for(user))
+    return reports.select_related("task", "task__lead_unit", "unit", "reported_by").order_by("reported_at", "pk")
+
+
+def framework_tree(campaign: Campaign) -> list[IndicatorNode]:
+    """The campaign's indicator nodes depth-first (siblings by sort order, then code), each with ``.depth`` (0 = root).
+
+    Each node also carries ``.is_leaf`` and ``.task_count`` (tasks directly on it).
+    """
+    nodes = list(
+        IndicatorNode.objects.filter(campaign=campaign).annotate(
+            has_children=Exists(IndicatorNode.objects.filter(parent=OuterRef("pk")))
+        )
+    )
+    counts: dict[int, int] = defaultdict(int)
+    for indicator_id in Task.objects.filter(campaign=campaign).values_list("indicator_id", flat=True):
+        counts[indicator_id] += 1
+    children: dict[int | None, list[IndicatorNode]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+    ordered: list[IndicatorNode] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for node in sorted(children[parent], key=lambda n: (n.sort_order, n.code, n.pk)):
+            node.depth = depth  # type: ignore[attr-defined]
+            node.is_leaf = not node.has_children  # type: ignore[attr-defined]
+            node.task_count = counts[node.pk]  # type: ignore[attr-defined]
+            ordered.append(node)
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered

@@ -1,0 +1,201 @@
+"""Import and export pages of a campaign's framework and 任务分解表.
+
+Only the office imports (others get 403, as on the map's import page). Exports are for the
+roles that see the ledger, and the task export holds exactly the tasks the user may see,
+filtered with the ledger's query parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chuangcheng.core.types import AuthedRequest
+from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
+from chuangcheng.org.models import Person
+
+from . import access, selectors
+from .exports import export_framework, export_tasks, framework_template, tasks_template
+from .forms import LedgerFilterForm
+from .imports import ImportFileError, ImportResult, file_error, import_framework, import_tasks, read_upload
+from .models import Campaign, Task
+
+# A file with every row wrong would make a page nobody reads; the count says how many more.
+ERRORS_SHOWN = 500
+
+KINDS: dict[str, Any] = {
+    "framework": {
+        "title": gettext_lazy("导入测评体系"),
+        "label": gettext_lazy("测评体系"),
+        "run": import_framework,
+        "template": framework_template,
+    },
+    "tasks": {
+        "title": gettext_lazy("导入任务分解表"),
+        "label": gettext_lazy("任务分解表"),
+        "run": import_tasks,
+        "template": tasks_template,
+    },
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件"),
+        help_text=gettext_lazy("仅支持 .xlsx"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    partial = forms.BooleanField(
+        label=gettext_lazy("仅导入无误的行"),
+        required=False,
+        help_text=gettext_lazy("不勾选时，只要有一处错误就一行都不写入"),
+    )
+
+
+def require_office(user: Person) -> None:
+    if not access.can_manage_tasks(user):
+        raise PermissionDenied(_("只有创建办可以导入测评体系和任务分解表"))
+
+
+def require_viewer(user: Person) -> None:
+    """The roles that see the ledger (county-wide roles, unit admins and handlers) may export."""
+    if not (access.sees_all(user) or access.unit_role_paths(user)):
+        raise PermissionDenied(_("您没有查看创建任务的权限"))
+
+
+def run_import(kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool) -> ImportResult:
+    """Read the upload (refusing an oversized one unread) and import it (shared with the API)."""
+    try:
+        data = read_upload(upload)
+    except ImportFileError as exc:
+        return file_error(kind, str(exc))
+    result: ImportResult = KINDS[kind]["run"](campaign=campaign, data=data, by=by, partial=partial)
+    return result
+
+
+def _import_page(request: AuthedRequest, code: str, kind: str) -> HttpResponse:
+    require_office(request.user)
+    campaign = get_object_or_404(Campaign, code=code)
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = run_import(
+                kind,
+                campaign=campaign,
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                partial=form.cleaned_data["partial"],
+            )
+    else:
+        form = ImportForm()
+    context = {
+        "campaign": campaign,
+        "kind": kind,
+        "title": KINDS[kind]["title"],
+        "form": form,
+        "result": result,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "template_url": reverse(f"indicators:template_{kind}", args=[campaign.code]),
+        "export_url": reverse(f"indicators:export_{kind}", args=[campaign.code]),
+        "other_url": reverse(
+            "indicators:import_tasks" if kind == "framework" else "indicators:import_framework", args=[campaign.code]
+        ),
+    }
+    return render(request, "indicators/io/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_framework_page(request: AuthedRequest, code: str) -> HttpResponse:
+    """GET: the upload form. POST: import the framework and show the summary or the error table."""
+    return _import_page(request, code, "framework")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_tasks_page(request: AuthedRequest, code: str) -> HttpResponse:
+    """GET: the upload form. POST: import the 任务分解表 and show the summary or the error table."""
+    return _import_page(request, code, "tasks")
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+def xlsx_download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    return response
+
+
+def template_response(kind: str) -> HttpResponse:
+    """The import template of ``kind`` as a download (shared with the API)."""
+    return xlsx_download(KINDS[kind]["template"](), _("%(label)s导入模板.xlsx") % {"label": KINDS[kind]["label"]})
+
+
+@login_required
+@require_GET
+def template_framework(request: AuthedRequest, code: str) -> HttpResponse:
+    require_office(request.user)
+    return template_response("framework")
+
+
+@login_required
+@require_GET
+def template_tasks(request: AuthedRequest, code: str) -> HttpResponse:
+    require_office(request.user)
+    return template_response("tasks")
+
+
+def framework_download(user: Person, code: str) -> HttpResponse:
+    """The campaign's framework as .xlsx (shared with the API)."""
+    require_viewer(user)
+    campaign = get_object_or_404(Campaign, code=code)
+    return xlsx_download(export_framework(campaign), f"{campaign.name}{_('测评体系')}-{_stamp()}.xlsx")
+
+
+def tasks_for_export(user: Person, campaign: Campaign, params: Any) -> QuerySet[Task]:
+    """The campaign's tasks the user sees, narrowed by the ledger's filter parameters."""
+    form = LedgerFilterForm(params, user=user)
+    filters = form.filters()
+    filters.pop("campaign", None)
+    indicator = filters.pop("indicator", None)
+    tasks = selectors.ledger(user, filters).filter(campaign=campaign)
+    if indicator:
+        node = campaign.nodes.filter(pk=indicator).first()
+        tasks = tasks.filter(indicator__path__startswith=node.path) if node and node.path else tasks.none()
+    return tasks
+
+
+def tasks_download(user: Person, code: str, params: Any) -> HttpResponse:
+    """The campaign's 任务分解表 as .xlsx (shared with the API)."""
+    require_viewer(user)
+    campaign = get_object_or_404(Campaign, code=code)
+    data = export_tasks(tasks_for_export(user, campaign, params))
+    return xlsx_download(data, f"{campaign.name}{_('任务分解表')}-{_stamp()}.xlsx")
+
+
+@login_required
+@require_GET
+def export_framework_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
+    return framework_download(request.user, code)
+
+
+@login_required
+@require_GET
+def export_tasks_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
+    """The 任务分解表; accepts the ledger's filters (unit, status, overdue, deadline_from/to, q)."""
+    return tasks_download(request.user, code, request.GET)
