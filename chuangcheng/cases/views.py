@@ -9,8 +9,7 @@ shown as it is and nothing has changed: every service is atomic.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -24,13 +23,13 @@ from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.types import AuthedRequest
-from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
+from chuangcheng.core.web import next_or, run_service, with_filters
 from chuangcheng.places.geojson import segment_feature
 
 from . import services
@@ -89,31 +88,12 @@ def _detail(case: Case) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-def _next_or(request: AuthedRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and safe else default
-
-
 def _case_for(request: AuthedRequest, pk: int, action: str) -> Case:
     """The case if the user may see it (else 404) and their roles allow ``action`` on it (else 403)."""
     case = get_case_for_user(request.user, pk)
     if action not in role_actions(request.user, case):
         raise PermissionDenied(_("您没有权限执行此操作"))
     return case
-
-
-def _run(request: AuthedRequest, call: Callable[[], object], success: str) -> bool:
-    """Call one service; show its success or its domain error as a message."""
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _wrong_state(request: AuthedRequest, case: Case, action: str) -> HttpResponse | None:
@@ -159,14 +139,7 @@ def _collection(features: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _export_url(query: QueryDict) -> str:
-    params = QueryDict(mutable=True)
-    for key, values in query.lists():
-        kept = [v for v in values if v]
-        if key not in {"page", "view"} and kept:
-            params.setlist(key, kept)
-    encoded = params.urlencode()
-    base = reverse("cases:export_xlsx")
-    return f"{base}?{encoded}" if encoded else base
+    return with_filters(reverse("cases:export_xlsx"), query, drop=("page", "view"))
 
 
 # ---- list, export, 待办 ---------------------------------------------------------------------------
@@ -199,13 +172,7 @@ def export_xlsx(request: AuthedRequest) -> FileResponse:
     """The filtered list as .xlsx (only the cases the user may see)."""
     form = CaseFilterForm(request.GET, user=request.user)
     exporter = CaseExporter(case_list_for_user(user=request.user, filters=form.filters()).order_by("-created_at"))
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-    exporter.write_xlsx(spool)
-    spool.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spool, as_attachment=True, filename=f"{exporter.filename}-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return spooled_xlsx(exporter.write_xlsx, f"{exporter.filename}-{stamp()}.xlsx")
 
 
 @login_required
@@ -285,9 +252,9 @@ def accept(request: AuthedRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    if _run(request, lambda: services.case_accept(case=case, by=request.user, note=note), _("已立案，请派遣")):
+    if run_service(request, lambda: services.case_accept(case=case, by=request.user, note=note), _("已立案，请派遣")):
         return redirect("cases:dispatch", pk=case.pk)
-    return redirect(_next_or(request, reverse("cases:detail", args=[case.pk])))
+    return redirect(next_or(request, reverse("cases:detail", args=[case.pk])))
 
 
 @login_required
@@ -295,8 +262,8 @@ def accept(request: AuthedRequest, pk: int) -> HttpResponse:
 def reject(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, Action.REJECT)
     reason = request.POST.get("reason", "")
-    _run(request, lambda: services.case_reject(case=case, by=request.user, reason=reason), _("已不予立案"))
-    return redirect(_next_or(request, reverse("cases:detail", args=[case.pk])))
+    run_service(request, lambda: services.case_reject(case=case, by=request.user, reason=reason), _("已不予立案"))
+    return redirect(next_or(request, reverse("cases:detail", args=[case.pk])))
 
 
 @login_required
@@ -304,7 +271,7 @@ def reject(request: AuthedRequest, pk: int) -> HttpResponse:
 def merge(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, Action.MERGE)
     form = MergeForm(request.POST)
-    back = _next_or(request, reverse("cases:detail", args=[case.pk]))
+    back = next_or(request, reverse("cases:detail", args=[case.pk]))
     if not form.is_valid():
         messages.error(request, _("请选择要合并到的案卷"))
         return redirect(back)
@@ -315,7 +282,7 @@ def merge(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("只能合并到附近同类的未结案卷"))
         return redirect(back)
     note = form.cleaned_data.get("note", "")
-    _run(
+    run_service(
         request,
         lambda: services.case_merge(case=case, by=request.user, into=into, note=note),
         _("已合并到案卷 %(code)s") % {"code": into.code},
@@ -426,7 +393,7 @@ def handle(request: AuthedRequest, pk: int) -> HttpResponse:
 def return_case(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, Action.RETURN)
     reason = request.POST.get("reason", "")
-    _run(request, lambda: services.case_return(case=case, by=request.user, reason=reason), _("已退回创建办"))
+    run_service(request, lambda: services.case_return(case=case, by=request.user, reason=reason), _("已退回创建办"))
     return _detail(case)
 
 
@@ -439,7 +406,7 @@ def extension_request(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, first_error(form))
         return _detail(case)
     data = form.cleaned_data
-    _run(
+    run_service(
         request,
         lambda: services.extension_request(
             case=case, by=request.user, amount=data["amount"], time_unit=data["time_unit"], reason=data["reason"]
@@ -460,7 +427,7 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         return _detail(case)
     approve = form.cleaned_data["decision"] == "approve"
     note = form.cleaned_data["note"]
-    _run(
+    run_service(
         request,
         lambda: services.extension_decide(request=pending, by=request.user, approve=approve, note=note),
         _("已批准延期") if approve else _("已驳回延期申请"),
@@ -497,7 +464,7 @@ def verify(request: AuthedRequest, pk: int) -> HttpResponse:
 def suspend(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, Action.SUSPEND)
     project, reason = request.POST.get("project", ""), request.POST.get("reason", "")
-    _run(
+    run_service(
         request,
         lambda: services.case_suspend(case=case, by=request.user, project=project, reason=reason),
         _("已挂账"),
@@ -510,7 +477,7 @@ def suspend(request: AuthedRequest, pk: int) -> HttpResponse:
 def resume(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, Action.RESUME)
     note = request.POST.get("note", "")
-    _run(request, lambda: services.case_resume(case=case, by=request.user, note=note), _("已恢复办理"))
+    run_service(request, lambda: services.case_resume(case=case, by=request.user, note=note), _("已恢复办理"))
     return _detail(case)
 
 
@@ -519,7 +486,9 @@ def resume(request: AuthedRequest, pk: int) -> HttpResponse:
 def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, Action.REOPEN)
     reason = request.POST.get("reason", "")
-    _run(request, lambda: services.case_reopen(case=case, by=request.user, reason=reason), _("已重新打开，请重新派遣"))
+    run_service(
+        request, lambda: services.case_reopen(case=case, by=request.user, reason=reason), _("已重新打开，请重新派遣")
+    )
     return _detail(case)
 
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from PIL import Image
 
 from chuangcheng.core import photos  # noqa: F401  (registers the HEIC opener with Pillow)
 from chuangcheng.core.errors import DomainError
+from chuangcheng.core.uploads import display_name, read_limited, save_once
 
 PREFIX = "evidence"
 IMAGE_TYPES = frozenset({"jpeg", "png", "heic"})
@@ -109,8 +109,9 @@ class EvidenceUpload:
 
 def check_evidence(upload: File) -> EvidenceUpload:
     """Read and check one upload; raises EvidenceRejected with a Chinese message naming the file."""
-    name = _display_name(upload)
-    data = _read_limited(upload, name)
+    name = display_name(upload)
+    limit = settings.EVIDENCE_MAX_BYTES
+    data = read_limited(upload, limit, lambda size: _too_large(name, size, limit))
     if not data:
         raise EvidenceRejected(_("文件“%(name)s”是空文件，请重新选择。") % {"name": name}, code="evidence_empty")
     file_type = detect_type(data, name)
@@ -185,21 +186,6 @@ def _image_type(data: bytes) -> str | None:
     return label
 
 
-def _display_name(upload: File) -> str:
-    return (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1] or _("未命名文件")
-
-
-def _read_limited(upload: File, name: str) -> bytes:
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise _too_large(name, upload.size, limit)
-    upload.seek(0)
-    data = upload.read(limit + 1)  # never trust .size alone: read at most one byte too many
-    if len(data) > limit:
-        raise _too_large(name, len(data), limit)
-    return data
-
-
 def _too_large(name: str, size: int, limit: int) -> EvidenceRejected:
     message = _("文件“%(name)s”太大（%(size)s），单个文件不能超过 %(limit)s。") % {
         "name": name,
@@ -230,14 +216,7 @@ def evidence_path(upload: EvidenceUpload) -> str:
 
 def save_evidence(upload: EvidenceUpload) -> str:
     """Store the bytes once in default storage and return the path (the same bytes reuse the file)."""
-    name = evidence_path(upload)
-    if default_storage.exists(name):
-        return name
-    saved = default_storage.save(name, ContentFile(upload.data))
-    if saved != name and default_storage.exists(name):
-        # Another request stored the same file between exists() and save(): keep one copy.
-        default_storage.delete(saved)
-    return name
+    return save_once(evidence_path(upload), ContentFile(upload.data))
 
 
 def content_type_of(file_type: str) -> str:

@@ -21,7 +21,6 @@ from typing import Any
 import pillow_heif
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.geo import in_china
+from chuangcheng.core.uploads import display_name, read_limited, save_once
 
 # Once per process, at import: iPhones and many Android phones shoot HEIC.
 pillow_heif.register_heif_opener()
@@ -70,8 +70,9 @@ class ProcessedPhoto:
 
 def process_photo(upload: File) -> ProcessedPhoto:
     """Check an uploaded file and re-encode it; raises PhotoRejected with a Chinese message."""
-    name = _display_name(upload)
-    data = _read_limited(upload, name)
+    name = display_name(upload)
+    limit = settings.PHOTO_MAX_BYTES
+    data = read_limited(upload, limit, lambda size: _too_large(name, size, limit))
     image = _decode(data, name)
     exif = image.getexif()
     full = _shrink(_upright_srgb(image), MAX_EDGE)
@@ -97,8 +98,8 @@ def save_photo(processed: ProcessedPhoto, *, prefix: str) -> tuple[str, str]:
     submission from a phone, reuse the stored files instead of adding copies.
     """
     stem = photo_stem(processed.sha256, prefix=prefix)
-    path = _save_once(f"{stem}.jpg", processed.jpeg)
-    thumb_path = _save_once(f"{stem}_thumb.jpg", processed.thumbnail)
+    path = save_once(f"{stem}.jpg", processed.jpeg)
+    thumb_path = save_once(f"{stem}_thumb.jpg", processed.thumbnail)
     return path, thumb_path
 
 
@@ -107,23 +108,6 @@ def photo_stem(sha256: str, *, prefix: str) -> str:
 
 
 # --- checking --------------------------------------------------------------------------------
-
-
-def _display_name(upload: File) -> str:
-    # Uploaded names are already reduced to a base name by Django; plain Files may hold a path.
-    return (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1] or _("未命名文件")
-
-
-def _read_limited(upload: File, name: str) -> bytes:
-    """The upload's bytes, refusing before decoding anything if it is over the limit."""
-    limit = settings.PHOTO_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise _too_large(name, upload.size, limit)
-    upload.seek(0)
-    data = upload.read(limit + 1)  # never trust .size alone: read at most one byte too many
-    if len(data) > limit:
-        raise _too_large(name, len(data), limit)
-    return data
 
 
 def _too_large(name: str, size: int, limit: int) -> PhotoRejected:
@@ -296,16 +280,3 @@ def _text(value: Any) -> str:
     if isinstance(value, bytes):
         value = value.decode("ascii", errors="replace")
     return value.strip("\x00 ") if isinstance(value, str) else ""
-
-
-# --- storing ---------------------------------------------------------------------------------
-
-
-def _save_once(name: str, content: ContentFile) -> str:
-    if default_storage.exists(name):
-        return name
-    saved = default_storage.save(name, content)
-    if saved != name and default_storage.exists(name):
-        # Another request stored the same photo between exists() and save(): keep one copy.
-        default_storage.delete(saved)
-    return name

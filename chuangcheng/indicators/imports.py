@@ -26,11 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -40,7 +39,20 @@ from openpyxl.utils.datetime import from_excel
 
 from chuangcheng.cases.models import Category
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.xlsx import NotAWorkbook, as_date, read_xlsx
+from chuangcheng.core.importing import (
+    ImportFileError,
+    ImportResult,
+    RowError,
+    as_text,
+    check_size,
+    header_lookup,
+    normalise_header,
+    read_sheet,
+    require_columns,
+    required_message,
+    too_long_message,
+)
+from chuangcheng.core.xlsx import as_date
 from chuangcheng.org.models import Person, Unit
 
 from .access import can_manage_tasks
@@ -54,6 +66,7 @@ MISSING_SHOWN = 20
 
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+R = TypeVar("R")
 # Excel stores dates as day numbers; a plain number cell in this range is taken as a date.
 _EXCEL_DAYS = (20000, 80000)
 
@@ -128,40 +141,6 @@ TASK_COLUMNS = (
 
 
 @dataclass
-class RowError:
-    """One problem: Excel row (None for the whole file), column header and a Chinese message."""
-
-    row: int | None
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    rows_seen: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    written: bool = False
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def row_label(self) -> str:
-        return _("行号")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is Chinese and user-facing."""
-
-
-@dataclass
 class SourceRow:
     number: int
     values: dict[str, Any]
@@ -170,46 +149,8 @@ class SourceRow:
 # ----- small readers -------------------------------------------------------------------------
 
 
-def _normalise_header(text: str) -> str:
-    return re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")").lower()
-
-
-def as_text(value: Any) -> str:
-    """A cell value as text: Excel turns codes into numbers (1.0), undo that."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
 def split_list(value: Any) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(as_text(value)) if part.strip()]
-
-
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{round(size / 1024 / 1024, 1):g} MB"
-    return f"{round(size / 1024):g} KB"
-
-
-def check_size(size: int) -> None:
-    """Refuse files over IMPORT_MAX_BYTES (the views check the upload's size before reading it)."""
-    limit = settings.IMPORT_MAX_BYTES
-    if size > limit:
-        raise ImportFileError(_("文件过大（上限 %(limit)s），请拆分后分批导入") % {"limit": _size_text(limit)})
-
-
-def read_upload(file: Any) -> bytes:
-    """The bytes of an uploaded file, refusing an oversized one without reading it whole."""
-    size = getattr(file, "size", None)
-    if size is not None:
-        check_size(size)
-    data = file.read(settings.IMPORT_MAX_BYTES + 1)
-    check_size(len(data))
-    return data
 
 
 def read_rows(data: bytes, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[SourceRow]]:
@@ -217,27 +158,10 @@ def read_rows(data: bytes, columns: tuple[Column, ...]) -> tuple[dict[str, str],
     check_size(len(data))
     if not data.strip():
         raise ImportFileError(_("文件是空的"))
-    try:
-        header, body = read_xlsx(data)
-    except NotAWorkbook as exc:
-        raise ImportFileError(str(exc)) from None
-    lookup: dict[str, Column] = {}
-    for column in columns:
-        for name in (column.header, column.field, *column.aliases):
-            lookup.setdefault(_normalise_header(name), column)
-    keys: dict[str, str] = {}
-    for key in header:
-        found = lookup.get(_normalise_header(key)) if key else None
-        if found is not None and not found.readonly and found.field not in keys.values():
-            keys[key] = found.field
-    headers = {code: key for key, code in keys.items()}
-    missing = [c.header for c in columns if c.required and c.field not in headers]
-    if missing:
-        raise ImportFileError(
-            _("第 1 行（表头）缺少必填列：%(columns)s。请下载导入模板对照修改") % {"columns": "、".join(missing)}
-        )
-    rows = [SourceRow(number, {keys[k]: v for k, v in values.items() if k in keys}) for number, values in body]
-    return headers, rows
+    lookup = header_lookup((name, c) for c in columns for name in (c.header, c.field, *c.aliases))
+    headers, body = read_sheet(data, lookup)
+    require_columns([c.header for c in columns if c.required and c.field not in headers])
+    return headers, [SourceRow(number, values) for number, values in body]
 
 
 def parse_decimal(raw: Any, *, what: str, max_digits: int, places: int = 2) -> Decimal:
@@ -278,16 +202,6 @@ def parse_date(raw: Any) -> dt.date:
     raise ValueError(_("日期“%(value)s”格式错误，应写成 2026-12-31 或 2026年12月31日") % {"value": as_text(raw)})
 
 
-def _required(header: str) -> str:
-    return _("必填项“%(column)s”为空") % {"column": header}
-
-
-def _too_long(text: str, limit: int) -> str | None:
-    if len(text) > limit:
-        return _("内容过长（最多 %(limit)s 个字），当前 %(length)s 个字") % {"limit": limit, "length": len(text)}
-    return None
-
-
 def _require_office(by: Person | None) -> None:
     """The office imports; ``by=None`` is the system (a management command loading a framework)."""
     if by is not None and not can_manage_tasks(by):
@@ -316,10 +230,61 @@ class _RowCleaner:
     def text(self, field_code: str, *, limit: int, required: bool = False) -> str:
         text = as_text(self.raw(field_code))
         if not text and required:
-            self.error(field_code, _required(self.header(field_code)))
-        elif message := _too_long(text, limit):
+            self.error(field_code, required_message(self.header(field_code)))
+        elif message := too_long_message(text, limit):
             self.error(field_code, message)
         return text
+
+
+class _CampaignImporter(Generic[R]):
+    """Read and check the header, validate every row, then write in one transaction (one subclass per layout)."""
+
+    kind: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+
+    def __init__(self, *, campaign: Campaign, by: Person | None, partial: bool = False) -> None:
+        self.campaign = campaign
+        self.by = by
+        self.partial = partial
+
+    def run(self, data: bytes) -> ImportResult:
+        _require_office(self.by)
+        result = ImportResult(kind=self.kind)
+        try:
+            self.headers, rows = read_rows(data, self.columns)
+            self._check_header()
+        except ImportFileError as exc:
+            return result.file_error(str(exc))
+        result.rows_seen = len(rows)
+        if not rows:
+            return result.no_rows()
+        with transaction.atomic():
+            self._load(rows)
+            cleaned = self._clean_all(rows, result)
+            if result.errors and not self.partial:
+                return result
+            result.skipped = len(rows) - len(cleaned)
+            if cleaned:
+                result.created, result.updated, result.unchanged = self._write(cleaned)
+                result.written = True
+            self._warn(rows, result)
+        return result
+
+    def _check_header(self) -> None:
+        """Header rules beyond the required columns; raises ImportFileError."""
+
+    def _load(self, rows: list[SourceRow]) -> None:
+        """Load what the rows refer to, in a few queries."""
+
+    def _clean_all(self, rows: list[SourceRow], result: ImportResult) -> list[R]:
+        raise NotImplementedError
+
+    def _write(self, rows: list[R]) -> tuple[int, int, int]:
+        """Create or update by code; returns (created, updated, unchanged)."""
+        raise NotImplementedError
+
+    def _warn(self, rows: list[SourceRow], result: ImportResult) -> None:
+        """Add warnings about a written import."""
 
 
 # ----- the framework ---------------------------------------------------------------------------
@@ -350,49 +315,22 @@ def _method_lookup() -> dict[str, str]:
     lookup = {str(label): value for value, label in AssessmentMethod.choices} | {v: v for v in AssessmentMethod.values}
     lookup.update({"材料审核": AssessmentMethod.MATERIAL, "网上申报": AssessmentMethod.MATERIAL})
     lookup.update({"网上申报/材料审核": AssessmentMethod.MATERIAL})
-    return {_normalise_header(k): v for k, v in lookup.items()}
+    return {normalise_header(k): v for k, v in lookup.items()}
 
 
-class FrameworkImporter:
+class FrameworkImporter(_CampaignImporter["NodeRow"]):
     """Validate every row and the tree they make with the campaign's nodes, then write in one transaction."""
 
     kind = "framework"
+    columns = FRAMEWORK_COLUMNS
 
     def __init__(self, *, campaign: Campaign, by: Person | None, partial: bool = False) -> None:
-        self.campaign = campaign
-        self.by = by
-        self.partial = partial
+        super().__init__(campaign=campaign, by=by, partial=partial)
         self.methods = _method_lookup()
-
-    def run(self, data: bytes) -> ImportResult:
-        _require_office(self.by)
-        result = ImportResult(kind=self.kind)
-        try:
-            self.headers, rows = read_rows(data, FRAMEWORK_COLUMNS)
-        except ImportFileError as exc:
-            result.errors.append(RowError(None, "", str(exc)))
-            return result
-        result.rows_seen = len(rows)
-        if not rows:
-            result.errors.append(RowError(None, "", _("文件中没有数据行")))
-            return result
-        with transaction.atomic():
-            self._load()
-            cleaned = self._clean_all(rows, result)
-            cleaned = self._check_tree_all(cleaned, result)
-            result.errors.sort(key=lambda e: e.row or 0)
-            if result.errors and not self.partial:
-                return result
-            result.skipped = len(rows) - len(cleaned)
-            if cleaned:
-                result.created, result.updated, result.unchanged = self._write(cleaned)
-                result.written = True
-            self._warn_missing(rows, result)
-        return result
 
     # ----- lookups --------------------------------------------------------------------------
 
-    def _load(self) -> None:
+    def _load(self, rows: list[SourceRow]) -> None:
         nodes = list(IndicatorNode.objects.filter(campaign=self.campaign))
         self.existing = {n.code: n for n in nodes}
         codes_by_id = {n.pk: n.code for n in nodes}
@@ -412,6 +350,11 @@ class FrameworkImporter:
     # ----- per-row checks -------------------------------------------------------------------
 
     def _clean_all(self, rows: list[SourceRow], result: ImportResult) -> list[NodeRow]:
+        cleaned = self._check_tree_all(self._clean_rows(rows, result), result)
+        result.errors.sort(key=lambda e: e.row or 0)
+        return cleaned
+
+    def _clean_rows(self, rows: list[SourceRow], result: ImportResult) -> list[NodeRow]:
         cleaned: list[NodeRow] = []
         first_seen: dict[str, int] = {}
         # Codes of rows with errors: a child naming one is told why its parent is missing.
@@ -475,7 +418,7 @@ class FrameworkImporter:
         raw = c.raw(field_code)
         if raw is None:
             if required:
-                c.error(field_code, _required(c.header(field_code)))
+                c.error(field_code, required_message(c.header(field_code)))
             return default
         try:
             return parse_decimal(raw, what=c.header(field_code), max_digits=max_digits)
@@ -487,7 +430,7 @@ class FrameworkImporter:
         raw = as_text(c.raw("method"))
         if not raw:
             return ""
-        method = self.methods.get(_normalise_header(raw.replace("／", "/")))
+        method = self.methods.get(normalise_header(raw.replace("／", "/")))
         if method is None:
             labels = "、".join(str(label) for _v, label in AssessmentMethod.choices)
             c.error("method", _("未知的测评方式“%(value)s”，可选：%(labels)s") % {"value": raw, "labels": labels})
@@ -732,7 +675,7 @@ class FrameworkImporter:
         ]
         through.objects.bulk_create(links, batch_size=BATCH_SIZE)
 
-    def _warn_missing(self, rows: list[SourceRow], result: ImportResult) -> None:
+    def _warn(self, rows: list[SourceRow], result: ImportResult) -> None:
         in_file = {as_text(r.values.get("code")) for r in rows}
         missing = sorted(code for code in self.existing if code not in in_file)
         if missing:
@@ -803,40 +746,15 @@ INDICATOR_FIELDS = ("project", "content", "standard")
 _LEADING_CODE = re.compile(r"^(?P<code>\S+)\s+(?P<rest>.+)$")
 
 
-class TaskImporter:
+class TaskImporter(_CampaignImporter["TaskRow"]):
     """Validate every row of a 任务分解表, then create or update tasks by code with one event each."""
 
     kind = "tasks"
+    columns = TASK_COLUMNS
 
-    def __init__(self, *, campaign: Campaign, by: Person | None, partial: bool = False) -> None:
-        self.campaign = campaign
-        self.by = by
-        self.partial = partial
-
-    def run(self, data: bytes) -> ImportResult:
-        _require_office(self.by)
-        result = ImportResult(kind=self.kind)
-        try:
-            self.headers, rows = read_rows(data, TASK_COLUMNS)
-            if not any(f in self.headers for f in INDICATOR_FIELDS):
-                raise ImportFileError(_("第 1 行（表头）缺少指标列：测评项目、测评内容、测评标准至少要有一列"))
-        except ImportFileError as exc:
-            result.errors.append(RowError(None, "", str(exc)))
-            return result
-        result.rows_seen = len(rows)
-        if not rows:
-            result.errors.append(RowError(None, "", _("文件中没有数据行")))
-            return result
-        with transaction.atomic():
-            self._load(rows)
-            cleaned = self._clean_all(rows, result)
-            if result.errors and not self.partial:
-                return result
-            result.skipped = len(rows) - len(cleaned)
-            if cleaned:
-                result.created, result.updated, result.unchanged = self._write(cleaned)
-                result.written = True
-        return result
+    def _check_header(self) -> None:
+        if not any(f in self.headers for f in INDICATOR_FIELDS):
+            raise ImportFileError(_("第 1 行（表头）缺少指标列：测评项目、测评内容、测评标准至少要有一列"))
 
     # ----- lookups --------------------------------------------------------------------------
 
@@ -956,7 +874,7 @@ class TaskImporter:
     def _unit(self, c: _RowCleaner, field_code: str) -> Unit | None:
         name = as_text(c.raw(field_code))
         if not name:
-            c.error(field_code, _required(c.header(field_code)))
+            c.error(field_code, required_message(c.header(field_code)))
             return None
         unit, message = self._resolve_unit(name)
         if message:
@@ -988,7 +906,7 @@ class TaskImporter:
     def _deadline(c: _RowCleaner) -> dt.date | None:
         raw = c.raw("deadline")
         if raw is None:
-            c.error("deadline", _required(c.header("deadline")))
+            c.error("deadline", required_message(c.header("deadline")))
             return None
         try:
             return parse_date(raw)
@@ -1151,8 +1069,3 @@ def import_framework(*, campaign: Campaign, data: bytes, by: Person | None, part
 def import_tasks(*, campaign: Campaign, data: bytes, by: Person | None, partial: bool = False) -> ImportResult:
     """Import a 任务分解表 .xlsx into ``campaign`` (office only)."""
     return TaskImporter(campaign=campaign, by=by, partial=partial).run(data)
-
-
-def file_error(kind: str, message: str) -> ImportResult:
-    """A result holding one whole-file error (for an upload refused before it is read)."""
-    return ImportResult(kind=kind, errors=[RowError(None, "", message)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from chuangcheng.org.models import Person, Unit
 
 from . import access
 from .choices import EvidenceType, NoticeStatus, ReportStatus, TaskAction, TaskStatus
-from .models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task, TaskEvent
+from .models import Campaign, Evidence, IndicatorNode, Milestone, ProgressReport, SupervisionNotice, Task, TaskEvent
 
 OPEN_FOR_REPORT = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 NOTICE_CODE_ATTEMPTS = 5
@@ -731,3 +732,32 @@ def _notify_reply_overdue(notice: SupervisionNotice) -> bool:
         dedupe_key=f"notice-late:{notice.pk}",
     )
     return bool(fresh)
+
+
+# ---- campaigns ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneIn:
+    kind: str
+    name: str
+    date: dt.date
+    note: str = ""
+
+
+def campaign_save(*, campaign: Campaign, by: Person, milestones: Sequence[MilestoneIn]) -> Campaign:
+    """Create or change a campaign (office only); its milestones become exactly ``milestones``."""
+    access.require(access.can_manage_tasks(by), _("设置创建项目"))
+    campaign.code = (campaign.code or "").strip()
+    if not campaign.code or any(ch.isspace() for ch in campaign.code):
+        raise DomainError(_("编码不能为空，也不能包含空格"))
+    if campaign.pass_score is None or campaign.pass_score <= 0:
+        raise DomainError(_("达标分数线须大于 0"))
+    try:
+        with transaction.atomic():
+            campaign.save()
+            campaign.milestones.all().delete()
+            Milestone.objects.bulk_create(Milestone(campaign=campaign, **vars(m)) for m in milestones)
+    except IntegrityError:
+        raise DomainError(_("编码 %(code)s 已被其他创建项目使用") % {"code": campaign.code}) from None
+    return campaign

@@ -1,11 +1,13 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import views, views_campaigns
 
 app_name = "indicators"
 
 urlpatterns: list[URLPattern] = [
     path("", views.campaign_list, name="campaigns"),
+    path("new/", views_campaigns.campaign_create, name="campaign_create"),
+    path("<str:code>/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
     path("mine/", views.mine, name="mine"),

@@ -9,7 +9,6 @@ shown as it is and nothing has changed: every service is atomic.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,15 +24,16 @@ from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.evidence import content_type_of
 from chuangcheng.core.types import AuthedRequest
-from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE, Sheet, write_xlsx
+from chuangcheng.core.web import next_or, run_service, with_filters
+from chuangcheng.core.xlsx import Sheet, write_xlsx
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role
 
@@ -96,25 +96,6 @@ def _require_ledger(request: AuthedRequest) -> None:
 def _wants_partial(request: AuthedRequest) -> bool:
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _next_or(request: AuthedRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and safe else default
-
-
-def _run(request: AuthedRequest, call: Callable[[], object], success: str) -> bool:
-    """Call one service; show its success or its domain error as a message."""
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _task_url(task: Task) -> str:
@@ -283,14 +264,7 @@ def framework(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _export_url(query: QueryDict) -> str:
-    params = QueryDict(mutable=True)
-    for key, values in query.lists():
-        kept = [v for v in values if v]
-        if key != "page" and kept:
-            params.setlist(key, kept)
-    encoded = params.urlencode()
-    base = reverse("indicators:ledger_export")
-    return f"{base}?{encoded}" if encoded else base
+    return with_filters(reverse("indicators:ledger_export"), query)
 
 
 def _ledger_queryset(request: AuthedRequest) -> tuple[LedgerFilterForm, QuerySet[Task], IndicatorNode | None]:
@@ -363,13 +337,7 @@ def ledger_export(request: AuthedRequest) -> FileResponse:
         rows=ledger_rows(qs),
         widths=[width for _title, _cell, width in LEDGER_COLUMNS],
     )
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-    write_xlsx(spool, [sheet])
-    spool.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spool, as_attachment=True, filename=f"{_('推进台帐')}-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return spooled_xlsx(lambda spool: write_xlsx(spool, [sheet]), f"{_('推进台帐')}-{stamp()}.xlsx")
 
 
 # ---- my tasks and the task page ------------------------------------------------------------------
@@ -587,14 +555,14 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
 def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
     report = _report_for(request, pk)
-    back = _next_or(request, reverse("indicators:review"))
+    back = next_or(request, reverse("indicators:review"))
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect(back)
     accept = form.cleaned_data["decision"] == "accept"
     comment = form.cleaned_data["comment"]
-    _run(
+    run_service(
         request,
         lambda: services.review_report(report=report, by=request.user, accept=accept, comment=comment),
         _("已通过 %(code)s 的报送") % {"code": report.task.code}
@@ -677,7 +645,7 @@ def notice_close(request: AuthedRequest, pk: int) -> HttpResponse:
     form = NoticeCloseForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    _run(
+    run_service(
         request,
         lambda: services.notice_close(notice=notice, by=request.user, note=note),
         _("督办单 %(code)s 已办结") % {"code": notice.code},

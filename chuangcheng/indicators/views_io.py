@@ -16,20 +16,19 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chuangcheng.core.downloads import stamp, xlsx_download
+from chuangcheng.core.importing import ImportFileError, ImportResult, file_error, read_upload
 from chuangcheng.core.types import AuthedRequest
-from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
 from chuangcheng.org.models import Person
 
 from . import access, selectors
 from .exports import export_framework, export_tasks, framework_template, tasks_template
 from .forms import LedgerFilterForm
-from .imports import ImportFileError, ImportResult, file_error, import_framework, import_tasks, read_upload
+from .imports import import_framework, import_tasks
 from .models import Campaign, Task
 
 # A file with every row wrong would make a page nobody reads; the count says how many more.
@@ -131,16 +130,6 @@ def import_tasks_page(request: AuthedRequest, code: str) -> HttpResponse:
     return _import_page(request, code, "tasks")
 
 
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
-def xlsx_download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    return response
-
-
 def template_response(kind: str) -> HttpResponse:
     """The import template of ``kind`` as a download (shared with the API)."""
     return xlsx_download(KINDS[kind]["template"](), _("%(label)s导入模板.xlsx") % {"label": KINDS[kind]["label"]})
@@ -164,7 +153,7 @@ def framework_download(user: Person, code: str) -> HttpResponse:
     """The campaign's framework as .xlsx (shared with the API)."""
     require_viewer(user)
     campaign = get_object_or_404(Campaign, code=code)
-    return xlsx_download(export_framework(campaign), f"{campaign.name}{_('测评体系')}-{_stamp()}.xlsx")
+    return xlsx_download(export_framework(campaign), f"{campaign.name}{_('测评体系')}-{stamp()}.xlsx")
 
 
 def tasks_for_export(user: Person, campaign: Campaign, params: Any) -> QuerySet[Task]:
@@ -185,7 +174,7 @@ def tasks_download(user: Person, code: str, params: Any) -> HttpResponse:
     require_viewer(user)
     campaign = get_object_or_404(Campaign, code=code)
     data = export_tasks(tasks_for_export(user, campaign, params))
-    return xlsx_download(data, f"{campaign.name}{_('任务分解表')}-{_stamp()}.xlsx")
+    return xlsx_download(data, f"{campaign.name}{_('任务分解表')}-{stamp()}.xlsx")
 
 
 @login_required

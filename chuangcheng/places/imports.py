@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO, Any, ClassVar
 
 import shapely
 import shapely.wkt
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +33,20 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from chuangcheng.core.geo import in_china, looks_swapped
-from chuangcheng.core.xlsx import OLE2_MAGIC, XLSX_MAGIC, NotAWorkbook, as_date, read_xlsx
+from chuangcheng.core.importing import (
+    ImportFileError,
+    ImportResult,
+    RowError,
+    as_text,
+    header_lookup,
+    match_headers,
+    read_sheet,
+    read_upload,
+    require_columns,
+    required_message,
+    too_long_message,
+)
+from chuangcheng.core.xlsx import OLE2_MAGIC, XLSX_MAGIC, as_date
 from chuangcheng.org.models import Person
 from chuangcheng.org.selectors import people_by_name, units_by_name
 
@@ -82,7 +94,7 @@ GEOMETRY_KINDS = frozenset({"wkt", "lon", "lat"})
 WKT_HEADER, LON_HEADER, LAT_HEADER = "几何(WKT)", "经度", "纬度"
 GEOJSON_GEOMETRY = "几何"
 
-# Headers people actually type for the geometry columns, normalised (see _normalise_header).
+# Headers people actually type for the geometry columns, normalised (see core.importing.normalise_header).
 GEOMETRY_ALIASES = {
     "wkt": "wkt",
     "几何(wkt)": "wkt",
@@ -96,36 +108,6 @@ GEOMETRY_ALIASES = {
     "latitude": "lat",
     "纬度": "lat",
 }
-
-
-@dataclass
-class RowError:
-    """One problem: row (None for the whole file), column header and a Chinese message."""
-
-    row: int | None
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    source: str = ""
-    rows_seen: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    written: bool = False
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def row_label(self) -> str:
-        return _("要素序号") if self.source == "geojson" else _("行号")
 
 
 @dataclass
@@ -149,25 +131,6 @@ class CleanRow:
     values: dict[str, Any]
     geometry: BaseGeometry | None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is Chinese and user-facing."""
-
-
-def _normalise_header(text: str) -> str:
-    return re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")").lower()
-
-
-def _as_text(value: Any) -> str:
-    """A cell value as text: Excel turns codes and phone numbers into numbers, undo that."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return str(value).strip()
 
 
 def _plain(geom: BaseGeometry) -> dict:
@@ -218,12 +181,6 @@ def _coordinate_message(geom: BaseGeometry) -> str | None:
     return None
 
 
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{round(size / 1024 / 1024, 1):g} MB"
-    return f"{round(size / 1024):g} KB"
-
-
 def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -259,23 +216,12 @@ class BaseImporter:
         """Import an uploaded file (.xlsx or GeoJSON, recognised by content)."""
         result = ImportResult(kind=self.kind)
         try:
-            data = self._read_limited(file)
+            data = read_upload(file)
             result.source = self._detect_format(data, filename)
             rows = self._read_xlsx(data) if result.source == "xlsx" else self._read_geojson(data)
         except ImportFileError as exc:
-            result.errors.append(RowError(None, "", str(exc)))
-            return result
+            return result.file_error(str(exc))
         return self.import_rows(rows, result=result)
-
-    @staticmethod
-    def _read_limited(file: IO[bytes]) -> bytes:
-        """The file's bytes, refusing files over IMPORT_MAX_BYTES without reading them whole."""
-        limit = settings.IMPORT_MAX_BYTES
-        size = getattr(file, "size", None)
-        data = file.read(limit + 1) if size is None or size <= limit else b""
-        if (size or 0) > limit or len(data) > limit:
-            raise ImportFileError(_("文件过大（上限 %(limit)s），请拆分后分批导入") % {"limit": _size_text(limit)})
-        return data
 
     @staticmethod
     def _detect_format(data: bytes, filename: str) -> str:
@@ -288,38 +234,17 @@ class BaseImporter:
             return "geojson"
         raise ImportFileError(_("无法识别文件格式，请上传 Excel（.xlsx）或 GeoJSON（.geojson/.json）文件"))
 
+    @cached_property
     def _header_map(self) -> dict[str, Column]:
-        mapping_: dict[str, Column] = {}
-        for column in self.columns:
-            mapping_[_normalise_header(column.header)] = column
-            mapping_[_normalise_header(column.field)] = column
         by_field = {c.field: c for c in self.columns}
-        for alias, field_code in GEOMETRY_ALIASES.items():
-            if field_code in by_field:
-                mapping_.setdefault(alias, by_field[field_code])
-        return mapping_
-
-    def _map_keys(self, keys: Iterable[str]) -> dict[str, str]:
-        """file key → field code, for the keys this importer understands."""
-        header_map = self._header_map()
-        found: dict[str, str] = {}
-        for key in keys:
-            column = header_map.get(_normalise_header(key))
-            if column is not None and not column.readonly and column.field not in found.values():
-                found[key] = column.field
-        return found
+        names = [(name, c) for c in self.columns for name in (c.header, c.field)]
+        aliases = [(alias, by_field[code]) for alias, code in GEOMETRY_ALIASES.items() if code in by_field]
+        return header_lookup([*names, *aliases])
 
     def _read_xlsx(self, data: bytes) -> list[SourceRow]:
-        try:
-            header, body = read_xlsx(data)
-        except NotAWorkbook as exc:
-            raise ImportFileError(str(exc)) from None
-        keys = self._map_keys(header)
-        headers = {code: key for key, code in keys.items()}
+        headers, body = read_sheet(data, self._header_map)
         self._check_header(headers)
-        return [
-            SourceRow(number, {keys[k]: v for k, v in values.items() if k in keys}, headers) for number, values in body
-        ]
+        return [SourceRow(number, values, headers) for number, values in body]
 
     def _check_header(self, headers: dict[str, str]) -> None:
         missing = [
@@ -327,10 +252,7 @@ class BaseImporter:
         ]
         if not self._has_geometry_columns(headers):
             missing.append(self.geometry_columns_hint())
-        if missing:
-            raise ImportFileError(
-                _("第 1 行（表头）缺少必填列：%(columns)s。请下载导入模板对照修改") % {"columns": "、".join(missing)}
-            )
+        require_columns(missing)
 
     def _has_geometry_columns(self, headers: dict[str, str]) -> bool:
         has_wkt = "wkt" in headers
@@ -378,7 +300,7 @@ class BaseImporter:
             row.errors.append(RowError(number, "", _("不是 GeoJSON Feature 对象")))
             return row
         properties = feature.get("properties") or {}
-        keys = self._map_keys(k for k in properties if isinstance(k, str))
+        keys = match_headers((k for k in properties if isinstance(k, str)), self._header_map)
         values = {code: properties[key] for key, code in keys.items()}
         values = {k: v.strip() or None if isinstance(v, str) else v for k, v in values.items()}
         headers = {code: key for key, code in keys.items()}
@@ -389,8 +311,7 @@ class BaseImporter:
     def import_rows(self, rows: list[SourceRow], *, result: ImportResult) -> ImportResult:
         result.rows_seen = len(rows)
         if not rows:
-            result.errors.append(RowError(None, "", _("文件中没有数据行")))
-            return result
+            return result.no_rows()
         with transaction.atomic():
             self.prepare(rows)
             cleaned = self._clean_all(rows, result)
@@ -443,7 +364,9 @@ class BaseImporter:
             raw = row.values.get(column.field)
             if raw is None or raw == "":
                 if column.required:
-                    errors.append(RowError(row.number, self._header(row, column.field), self._required_message(column)))
+                    errors.append(
+                        RowError(row.number, self._header(row, column.field), required_message(column.header))
+                    )
                 elif column.field in row.headers:
                     (extra if column.kind in self.extra_kinds else values)[column.attr] = self._empty(column)
                 continue
@@ -469,10 +392,6 @@ class BaseImporter:
             return model_field.get_default()
         return None if model_field.null else ""
 
-    @staticmethod
-    def _required_message(column: Column) -> str:
-        return _("必填项“%(column)s”为空") % {"column": column.header}
-
     def check(self, row: SourceRow, values: dict[str, Any], errors: list[RowError]) -> None:
         """Rules across columns; subclasses add theirs."""
 
@@ -490,24 +409,21 @@ class BaseImporter:
         return self._max_lengths.get(column.attr)
 
     def clean_text(self, raw: Any, column: Column) -> str:
-        text = _as_text(raw)
-        limit = self._max_length(column)
-        if limit and len(text) > limit:
-            raise ValueError(
-                _("内容过长（最多 %(limit)s 个字），当前 %(length)s 个字") % {"limit": limit, "length": len(text)}
-            )
+        text = as_text(raw)
+        if message := too_long_message(text, self._max_length(column)):
+            raise ValueError(message)
         return text
 
     clean_code = clean_text
 
     def clean_unit(self, raw: Any, column: Column) -> int:
-        unit = self.units.get(_as_text(raw))
+        unit = self.units.get(as_text(raw))
         if unit is None:
-            raise ValueError(_("未找到单位“%(name)s”（可填单位全称、简称或编码）") % {"name": _as_text(raw)})
+            raise ValueError(_("未找到单位“%(name)s”（可填单位全称、简称或编码）") % {"name": as_text(raw)})
         return unit.pk
 
     def clean_person(self, raw: Any, column: Column) -> int:
-        text = _as_text(raw)
+        text = as_text(raw)
         candidates = {p.pk: p for p in self.people.get(text, [])}
         match = _PERSON_WITH_KEY.match(text)
         if not candidates and match:
@@ -526,7 +442,7 @@ class BaseImporter:
         date = as_date(raw)
         if date is not None:
             return date
-        text = _as_text(raw)
+        text = as_text(raw)
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
@@ -544,7 +460,7 @@ class BaseImporter:
         if lookup is None:
             lookup = {str(label): value for value, label in choices.choices} | {v: v for v in choices.values}
             self._choice_maps[choices] = lookup
-        text = _as_text(raw)
+        text = as_text(raw)
         if text in lookup:
             return lookup[text]
         labels = "、".join(str(label) for _value, label in choices.choices)
@@ -582,12 +498,12 @@ class BaseImporter:
         if wkt not in (None, ""):
             column = row.headers.get("wkt", WKT_HEADER)
             try:
-                return shapely.wkt.loads(_as_text(wkt)), column
+                return shapely.wkt.loads(as_text(wkt)), column
             except ShapelyError as exc:
                 raise ValueError(column, _("WKT 格式错误：%(error)s") % {"error": exc}) from None
         if self.accepts_points():
             return self._lon_lat(row)
-        raise ValueError(row.headers.get("wkt", WKT_HEADER), _("必填项“%(column)s”为空") % {"column": WKT_HEADER})
+        raise ValueError(row.headers.get("wkt", WKT_HEADER), required_message(WKT_HEADER))
 
     @staticmethod
     def _geojson_geometry(data: Any) -> BaseGeometry:
@@ -605,7 +521,7 @@ class BaseImporter:
             raw = row.values.get(code)
             name = row.headers.get(code, header)
             if raw in (None, ""):
-                raise ValueError(name, _("必填项“%(column)s”为空") % {"column": header})
+                raise ValueError(name, required_message(header))
             try:
                 numbers.append(float(raw))
             except (TypeError, ValueError):
@@ -632,7 +548,7 @@ class BaseImporter:
 
     def _values_of(self, rows: list[SourceRow], kind: str) -> set[str]:
         fields = {c.field for c in self.columns if c.kind == kind}
-        return {_as_text(r.values[f]) for r in rows for f in fields if r.values.get(f) not in (None, "")}
+        return {as_text(r.values[f]) for r in rows for f in fields if r.values.get(f) not in (None, "")}
 
     def prepare(self, rows: list[SourceRow]) -> None:
         """Load every referenced unit and person in one query each."""
@@ -734,7 +650,7 @@ class SegmentImporter(BaseImporter):
         return self._choice(raw, RoadClass, gettext_lazy("道路等级"))
 
     def clean_grid(self, raw: Any, column: Column) -> int:
-        code = _as_text(raw)
+        code = as_text(raw)
         if code not in self.grids:
             raise ValueError(_("未找到网格编码“%(code)s”") % {"code": code})
         return self.grids[code]
@@ -763,7 +679,7 @@ class GridImporter(BaseImporter):
     )
 
     def clean_grid_code(self, raw: Any, column: Column) -> str:
-        code = _as_text(raw)
+        code = as_text(raw)
         if not re.fullmatch(r"\d{15}", code):
             raise ValueError(
                 _("网格编码“%(code)s”应为 15 位数字（6 位县 + 3 位街道 + 3 位社区 + 3 位序号），当前 %(length)s 位")
@@ -799,7 +715,7 @@ class SiteImporter(BaseImporter):
             self.site_types.update({site_type.code: site_type.pk, site_type.name: site_type.pk})
 
     def clean_site_type(self, raw: Any, column: Column) -> int:
-        text = _as_text(raw)
+        text = as_text(raw)
         if text not in self.site_types:
             raise ValueError(_("未知的点位类型“%(name)s”（点位类型在“点位类型”表中维护）") % {"name": text})
         return self.site_types[text]
@@ -839,13 +755,13 @@ class ShopImporter(BaseImporter):
             self.pledge_lookup.setdefault(item.name.removeprefix("包"), item.pk)
 
     def clean_segment(self, raw: Any, column: Column) -> int:
-        code = _as_text(raw)
+        code = as_text(raw)
         if code not in self.segments:
             raise ValueError(_("未找到路段编码“%(code)s”") % {"code": code})
         return self.segments[code]
 
     def clean_pledge_items(self, raw: Any, column: Column) -> frozenset[int]:
-        names = [n for n in _LIST_SEPARATORS.split(_as_text(raw)) if n]
+        names = [n for n in _LIST_SEPARATORS.split(as_text(raw)) if n]
         unknown = [n for n in names if n not in self.pledge_lookup]
         if unknown:
             known = "、".join(sorted({k for k in self.pledge_lookup if not k.isascii()}))

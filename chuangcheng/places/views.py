@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from chuangcheng.core.types import AuthedRequest
+from chuangcheng.core.web import with_filters
 from chuangcheng.org.access import scope_for
 
 from . import selectors
@@ -35,13 +36,7 @@ def export_url(kind: str, query: QueryDict) -> str:
         base = reverse("places_io:export_xlsx", kwargs={"kind": kind})
     except NoReverseMatch:
         base = f"/places/io/export/{kind}.xlsx"
-    params = QueryDict(mutable=True)
-    for key, values in query.lists():
-        kept = [v for v in values if v]
-        if key != "page" and kept:
-            params.setlist(key, kept)
-    encoded = params.urlencode()
-    return f"{base}?{encoded}" if encoded else base
+    return with_filters(base, query)
 
 
 def import_url() -> str:

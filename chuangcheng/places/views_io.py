@@ -6,7 +6,6 @@ the same scoped selectors as the list pages, so a unit or road chief exports wha
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 
 from django import forms
@@ -15,13 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from chuangcheng.core.downloads import attachment, spooled_xlsx, stamp, xlsx_download
 from chuangcheng.core.types import AuthedRequest
-from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from chuangcheng.core.xlsx import xlsx_bytes
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.models import Person
 
@@ -63,10 +61,6 @@ def _kind_or_404(kind: str | None) -> str | None:
     return kind
 
 
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: AuthedRequest, kind: str | None = None) -> HttpResponse:
@@ -101,13 +95,7 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
 
 def template_response(kind: str) -> HttpResponse:
     """The import template of ``kind`` as a download (shared with the API)."""
-    response = HttpResponse(xlsx_bytes(template_sheets(kind)), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment(f"{IMPORTERS[kind].label}导入模板.xlsx")
-    return response
-
-
-def _attachment(filename: str) -> str:
-    return content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    return xlsx_download(xlsx_bytes(template_sheets(kind)), f"{IMPORTERS[kind].label}导入模板.xlsx")
 
 
 def exporter_for(user: Person, kind: str, filters: dict) -> BaseExporter:
@@ -119,18 +107,12 @@ def exporter_for(user: Person, kind: str, filters: dict) -> BaseExporter:
 
 def xlsx_response(exporter: BaseExporter) -> FileResponse:
     """The export as .xlsx, written to a temporary file so big exports stream."""
-    # FileResponse closes the file when the response is done, which deletes it.
-    spool = tempfile.TemporaryFile()  # noqa: SIM115
-    exporter.write_xlsx(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=f"{exporter.filename}-{_stamp()}.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return spooled_xlsx(exporter.write_xlsx, f"{exporter.filename}-{stamp()}.xlsx")
 
 
 def geojson_response(exporter: BaseExporter) -> StreamingHttpResponse:
     response = StreamingHttpResponse(exporter.geojson_chunks(), content_type="application/geo+json; charset=utf-8")
-    response["Content-Disposition"] = _attachment(f"{exporter.filename}-{_stamp()}.geojson")
+    response["Content-Disposition"] = attachment(f"{exporter.filename}-{stamp()}.geojson")
     return response
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 FRAMEWORK_HEADER = ["编码", "上级编码", "层级", "名称", "内容/标准", "满分", "权重", "测评方式", "关联问题类别"]
 TASK_HEADER = [
@@ -23,21 +22,6 @@ TASK_HEADER = [
     "佐证材料",
     "任务说明",
 ]
-
-
-def xlsx_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_upload(header: list[str], rows: list[list[Any]], name: str = "data.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, xlsx_bytes(header, rows))
 
 
 def node_row(code: str, parent: str | None, name: str, score: Any, **overrides: Any) -> list[Any]:

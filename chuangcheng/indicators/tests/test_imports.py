@@ -10,6 +10,7 @@ import pytest
 from chuangcheng.cases.choices import CategoryKind
 from chuangcheng.cases.models import Category
 from chuangcheng.core.errors import DomainError
+from chuangcheng.core.tests.xlsx_helpers import xlsx_bytes
 from chuangcheng.indicators.choices import AssessmentMethod, NodeLevel, TaskAction
 from chuangcheng.indicators.imports import import_framework, import_tasks
 from chuangcheng.indicators.models import IndicatorNode, Task, TaskEvent
@@ -19,7 +20,6 @@ from chuangcheng.indicators.tests.io_helpers import (
     messages,
     node_row,
     task_row,
-    xlsx_bytes,
 )
 from chuangcheng.org.choices import UnitGroup, UnitKind
 from chuangcheng.org.services import unit_create

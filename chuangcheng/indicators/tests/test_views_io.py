@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chuangcheng.conftest import PASSWORD
+from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
 from chuangcheng.indicators.models import IndicatorNode, Task
 from chuangcheng.indicators.tests.io_helpers import (
@@ -18,7 +19,6 @@ from chuangcheng.indicators.tests.io_helpers import (
     TASK_HEADER,
     node_row,
     task_row,
-    xlsx_upload,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from io import BytesIO
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 SEGMENT_HEADER = [
     "路段编码",
@@ -43,21 +41,6 @@ LINE_2 = "LINESTRING (114.30 34.81, 114.31 34.81)"
 SQUARE = "POLYGON ((114.30 34.80, 114.31 34.80, 114.31 34.81, 114.30 34.81, 114.30 34.80))"
 BOWTIE = "POLYGON ((114.30 34.80, 114.31 34.81, 114.31 34.80, 114.30 34.81, 114.30 34.80))"
 GRID_CODE = "410221001001001"
-
-
-def xlsx_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_file(header: list[str], rows: list[list[Any]], name: str = "data.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, xlsx_bytes(header, rows))
 
 
 def feature(geometry: dict | None, **properties: Any) -> dict:

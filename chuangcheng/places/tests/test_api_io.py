@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
+from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.places.models import RoadSegment
 
-from .io_helpers import LINE_2, SEGMENT_HEADER, geojson_file, segment_row, xlsx_file
+from .io_helpers import LINE_2, SEGMENT_HEADER, geojson_file, segment_row
 
 IMPORT_URL = "/api/places/import/segment"
 
@@ -22,7 +23,7 @@ def post_import(client, upload, *, mode="all", url=IMPORT_URL):
 
 
 def two_roads():
-    return xlsx_file(
+    return xlsx_upload(
         SEGMENT_HEADER,
         [
             segment_row("S001", 名称="人民路东段"),
@@ -46,7 +47,7 @@ def test_the_office_imports_a_workbook(client, world):
 def test_reimporting_updates_by_code_instead_of_duplicating(client, world):
     client.force_login(world.office)
     post_import(client, two_roads())
-    changed = xlsx_file(SEGMENT_HEADER, [segment_row("S001", 名称="人民路东段（改）")])
+    changed = xlsx_upload(SEGMENT_HEADER, [segment_row("S001", 名称="人民路东段（改）")])
 
     again = post_import(client, two_roads()).json()
     renamed = post_import(client, changed).json()
@@ -61,7 +62,7 @@ def test_a_bad_row_is_reported_by_row_and_column_and_nothing_is_written(client, 
     client.force_login(world.office)
     rows = [segment_row("S001"), segment_row("S002", 包保单位="县外星局")]
 
-    response = post_import(client, xlsx_file(SEGMENT_HEADER, rows))
+    response = post_import(client, xlsx_upload(SEGMENT_HEADER, rows))
 
     assert response.status_code == 200
     body = response.json()
@@ -75,7 +76,7 @@ def test_valid_only_writes_the_good_rows_and_reports_the_bad(client, world):
     client.force_login(world.office)
     rows = [segment_row("S001"), segment_row("S002", 包保单位="县外星局")]
 
-    body = post_import(client, xlsx_file(SEGMENT_HEADER, rows), mode="valid_only").json()
+    body = post_import(client, xlsx_upload(SEGMENT_HEADER, rows), mode="valid_only").json()
 
     assert (body["ok"], body["written"], body["created"], body["skipped"]) == (False, True, 1, 1)
     assert list(RoadSegment.objects.values_list("code", flat=True)) == ["S001"]

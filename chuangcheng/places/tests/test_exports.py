@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.core.xlsx import xlsx_bytes
 from chuangcheng.org.services import person_create
 from chuangcheng.places.exports import EXPORTERS, template_sheets
@@ -26,7 +27,6 @@ from chuangcheng.places.tests.io_helpers import (
     segment_row,
     shop_row,
     site_row,
-    xlsx_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +37,10 @@ MODELS = {"segment": RoadSegment, "grid": Grid, "site": Site, "shop": Shop}
 @pytest.fixture
 def county_map(world):
     """Every kind imported once: two segments, a grid, a point and an area site, two shops."""
-    grids = import_file(kind="grid", file=xlsx_file(GRID_HEADER, [grid_row(网格员="周处置")]))
+    grids = import_file(kind="grid", file=xlsx_upload(GRID_HEADER, [grid_row(网格员="周处置")]))
     segments = import_file(
         kind="segment",
-        file=xlsx_file(
+        file=xlsx_upload(
             SEGMENT_HEADER,
             [
                 segment_row("S001", 段长="吴路长", 所在网格="410221001001001"),
@@ -50,14 +50,14 @@ def county_map(world):
     )
     sites = import_file(
         kind="site",
-        file=xlsx_file(
+        file=xlsx_upload(
             SITE_HEADER,
             [site_row("D001", 责任人="郑巡查"), site_row("D002", 经度=None, 纬度=None, **{"几何(WKT)": SQUARE})],
         ),
     )
     shops = import_file(
         kind="shop",
-        file=xlsx_file(
+        file=xlsx_upload(
             SHOP_HEADER,
             [shop_row("P001", 所在路段="S001"), shop_row("P002", 承诺事项="", 签订日期=None, 责任书状态="未签订")],
         ),

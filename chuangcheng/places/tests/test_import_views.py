@@ -11,13 +11,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chuangcheng.conftest import PASSWORD
+from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.places.imports import import_file
 from chuangcheng.places.models import RoadSegment
 from chuangcheng.places.tests.io_helpers import (
     LINE_2,
     SEGMENT_HEADER,
     segment_row,
-    xlsx_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def two_chiefs_roads(world):
         segment_row("S001", 名称="人民路东段"),
         segment_row("S002", 名称="建设路", 路长="吴路长", 包保单位="城南街道", **{"几何(WKT)": LINE_2}),
     ]
-    assert import_file(kind="segment", file=xlsx_file(SEGMENT_HEADER, rows)).ok
+    assert import_file(kind="segment", file=xlsx_upload(SEGMENT_HEADER, rows)).ok
     return world
 
 
@@ -67,7 +67,7 @@ def test_only_the_office_may_import(client, world, persona):
     login(client, getattr(world, persona))
 
     assert client.get(IMPORT_URL).status_code == 403
-    assert post_import(client, xlsx_file(SEGMENT_HEADER, [segment_row()])).status_code == 403
+    assert post_import(client, xlsx_upload(SEGMENT_HEADER, [segment_row()])).status_code == 403
     assert not RoadSegment.objects.exists()
 
 
@@ -85,7 +85,7 @@ def test_an_unknown_kind_is_404(client, world):
 
 
 def test_a_successful_import_shows_the_summary(client, world):
-    response = post_import(login(client, world.office), xlsx_file(SEGMENT_HEADER, [segment_row()]))
+    response = post_import(login(client, world.office), xlsx_upload(SEGMENT_HEADER, [segment_row()]))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -96,7 +96,7 @@ def test_a_successful_import_shows_the_summary(client, world):
 def test_an_import_with_errors_shows_the_error_table_and_writes_nothing(client, world):
     rows = [segment_row("S001"), segment_row("S002", 包保单位="县外星局")]
 
-    response = post_import(login(client, world.office), xlsx_file(SEGMENT_HEADER, rows))
+    response = post_import(login(client, world.office), xlsx_upload(SEGMENT_HEADER, rows))
 
     body = response.content.decode()
     assert 'id="import-errors"' in body
@@ -108,7 +108,7 @@ def test_an_import_with_errors_shows_the_error_table_and_writes_nothing(client, 
 def test_valid_only_mode_through_the_page(client, world):
     rows = [segment_row("S001"), segment_row("S002", 包保单位="县外星局")]
 
-    response = post_import(login(client, world.office), xlsx_file(SEGMENT_HEADER, rows), mode="valid_only")
+    response = post_import(login(client, world.office), xlsx_upload(SEGMENT_HEADER, rows), mode="valid_only")
 
     body = response.content.decode()
     assert 'id="import-partial"' in body and "1 行有错误，未导入" in body

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.org.services import person_create
 from chuangcheng.places import routing
 from chuangcheng.places.imports import ImportMode, import_file
@@ -30,7 +31,6 @@ from chuangcheng.places.tests.io_helpers import (
     segment_row,
     shop_row,
     site_row,
-    xlsx_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +43,11 @@ def only_error(result):
 
 
 def import_segments(*rows, mode=ImportMode.ALL):
-    return import_file(kind="segment", file=xlsx_file(SEGMENT_HEADER, list(rows)), mode=mode)
+    return import_file(kind="segment", file=xlsx_upload(SEGMENT_HEADER, list(rows)), mode=mode)
 
 
 def import_shops(*rows, mode=ImportMode.ALL):
-    return import_file(kind="shop", file=xlsx_file(SHOP_HEADER, list(rows)), mode=mode)
+    return import_file(kind="shop", file=xlsx_upload(SHOP_HEADER, list(rows)), mode=mode)
 
 
 # ----- good files ---------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_it_imports_grids_from_geojson_with_english_field_codes(world):
 def test_it_imports_point_and_polygon_sites(world):
     result = import_file(
         kind="site",
-        file=xlsx_file(
+        file=xlsx_upload(
             SITE_HEADER, [site_row("D001"), site_row("D002", 经度=None, 纬度=None, **{"几何(WKT)": SQUARE})]
         ),
     )
@@ -163,7 +163,7 @@ def test_a_column_missing_from_the_file_leaves_that_field_alone(world):
     import_segments(segment_row("S001"))
     header = ["路段编码", "名称", "包保单位", "几何(WKT)"]
 
-    result = import_file(kind="segment", file=xlsx_file(header, [["S001", "新名称", "城关街道", LINE]]))
+    result = import_file(kind="segment", file=xlsx_upload(header, [["S001", "新名称", "城关街道", LINE]]))
 
     assert result.updated == 1
     segment = RoadSegment.objects.get()
@@ -191,7 +191,7 @@ def test_it_reports_errors_in_every_row_not_only_the_first(world):
 def test_it_rejects_a_file_without_a_required_column(world):
     header = [h for h in SEGMENT_HEADER if h != "包保单位"]
 
-    error = only_error(import_file(kind="segment", file=xlsx_file(header, [segment_row()[:6] + segment_row()[7:]])))
+    error = only_error(import_file(kind="segment", file=xlsx_upload(header, [segment_row()[:6] + segment_row()[7:]])))
 
     assert error.row is None
     assert "缺少必填列" in error.message and "包保单位" in error.message
@@ -201,7 +201,7 @@ def test_it_rejects_a_file_without_a_required_column(world):
 def test_it_rejects_a_file_without_geometry_columns(world):
     header = [h for h in SHOP_HEADER if h not in ("经度", "纬度")]
 
-    error = only_error(import_file(kind="shop", file=xlsx_file(header, [shop_row()[:9]])))
+    error = only_error(import_file(kind="shop", file=xlsx_upload(header, [shop_row()[:9]])))
 
     assert "经度、纬度" in error.message
     assert not Shop.objects.exists()
@@ -223,7 +223,7 @@ def test_it_rejects_a_point_where_a_line_is_required(world):
 
 
 def test_it_rejects_a_grid_that_is_not_a_polygon(world):
-    error = only_error(import_file(kind="grid", file=xlsx_file(GRID_HEADER, [grid_row(**{"几何(WKT)": LINE})])))
+    error = only_error(import_file(kind="grid", file=xlsx_upload(GRID_HEADER, [grid_row(**{"几何(WKT)": LINE})])))
 
     assert "需要 MultiPolygon 或 Polygon" in error.message
     assert not Grid.objects.exists()
@@ -232,14 +232,14 @@ def test_it_rejects_a_grid_that_is_not_a_polygon(world):
 def test_it_rejects_a_site_that_is_a_line(world):
     rows = [site_row(经度=None, 纬度=None, **{"几何(WKT)": LINE})]
 
-    error = only_error(import_file(kind="site", file=xlsx_file(SITE_HEADER, rows)))
+    error = only_error(import_file(kind="site", file=xlsx_upload(SITE_HEADER, rows)))
 
     assert "几何类型错误" in error.message and "LineString" in error.message
     assert not Site.objects.exists()
 
 
 def test_it_rejects_a_self_intersecting_polygon(world):
-    error = only_error(import_file(kind="grid", file=xlsx_file(GRID_HEADER, [grid_row(**{"几何(WKT)": BOWTIE})])))
+    error = only_error(import_file(kind="grid", file=xlsx_upload(GRID_HEADER, [grid_row(**{"几何(WKT)": BOWTIE})])))
 
     assert (error.row, error.column) == (2, "几何(WKT)")
     assert "多边形自相交" in error.message and "114.305" in error.message
@@ -329,7 +329,7 @@ def test_it_rejects_duplicate_codes_inside_the_file(world):
 
 
 def test_it_rejects_a_grid_code_that_is_not_15_digits(world):
-    error = only_error(import_file(kind="grid", file=xlsx_file(GRID_HEADER, [grid_row("41022100100100")])))
+    error = only_error(import_file(kind="grid", file=xlsx_upload(GRID_HEADER, [grid_row("41022100100100")])))
 
     assert (error.row, error.column) == (2, "网格编码")
     assert "应为 15 位数字" in error.message and "当前 14 位" in error.message
@@ -337,14 +337,14 @@ def test_it_rejects_a_grid_code_that_is_not_15_digits(world):
 
 
 def test_it_reads_a_grid_code_excel_stored_as_a_number(world):
-    result = import_file(kind="grid", file=xlsx_file(GRID_HEADER, [grid_row(int(GRID_CODE))]))
+    result = import_file(kind="grid", file=xlsx_upload(GRID_HEADER, [grid_row(int(GRID_CODE))]))
 
     assert result.ok, result.errors
     assert Grid.objects.get().code == GRID_CODE
 
 
 def test_it_rejects_an_unknown_site_type(world):
-    error = only_error(import_file(kind="site", file=xlsx_file(SITE_HEADER, [site_row(点位类型="游乐场")])))
+    error = only_error(import_file(kind="site", file=xlsx_upload(SITE_HEADER, [site_row(点位类型="游乐场")])))
 
     assert (error.column, error.message) == ("点位类型", "未知的点位类型“游乐场”（点位类型在“点位类型”表中维护）")
     assert not Site.objects.exists()
@@ -459,12 +459,12 @@ def test_it_rejects_an_empty_file(world):
 
 
 def test_it_rejects_a_workbook_without_data_rows(world):
-    assert file_error("segment", xlsx_file(SEGMENT_HEADER, [])) == "文件中没有数据行"
+    assert file_error("segment", xlsx_upload(SEGMENT_HEADER, [])) == "文件中没有数据行"
 
 
 @override_settings(IMPORT_MAX_BYTES=1024)
 def test_it_rejects_an_oversized_file(world):
-    message = file_error("shop", xlsx_file(SHOP_HEADER, [shop_row(f"P{i}") for i in range(200)]))
+    message = file_error("shop", xlsx_upload(SHOP_HEADER, [shop_row(f"P{i}") for i in range(200)]))
 
     assert message == "文件过大（上限 1 KB），请拆分后分批导入"
     assert not Shop.objects.exists()

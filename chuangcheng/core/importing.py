@@ -1,0 +1,180 @@
+"""What the file importers share: the error and result records, the size-limited read and header matching.
+
+The importers (``places/imports.py``, ``indicators/imports.py``) validate every row before
+writing and report each problem by row and column; the records and messages for that live
+here, so both pages and APIs show an import's outcome the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol, TypeVar
+
+from django.conf import settings
+from django.core.files.base import File
+from django.utils.translation import gettext as _
+
+from chuangcheng.core.uploads import read_limited
+from chuangcheng.core.xlsx import NotAWorkbook, read_xlsx
+
+
+@dataclass
+class RowError:
+    """One problem: row (None for the whole file), column header and a Chinese message."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did: counts, whether it wrote, the errors and warnings to show."""
+
+    kind: str
+    source: str = ""
+    rows_seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    written: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def row_label(self) -> str:
+        return _("要素序号") if self.source == "geojson" else _("行号")
+
+    def file_error(self, message: str) -> ImportResult:
+        """Record a problem of the whole file (no row, no column); returns the result."""
+        self.errors.append(RowError(None, "", message))
+        return self
+
+    def no_rows(self) -> ImportResult:
+        return self.file_error(_("文件中没有数据行"))
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message is Chinese and user-facing."""
+
+
+def file_error(kind: str, message: str) -> ImportResult:
+    """A result holding one whole-file error (for an upload refused before it is read)."""
+    return ImportResult(kind=kind).file_error(message)
+
+
+# ----- reading the file ----------------------------------------------------------------------
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{round(size / 1024 / 1024, 1):g} MB"
+    return f"{round(size / 1024):g} KB"
+
+
+def _too_large(_size: int = 0) -> ImportFileError:
+    limit = _size_text(settings.IMPORT_MAX_BYTES)
+    return ImportFileError(_("文件过大（上限 %(limit)s），请拆分后分批导入") % {"limit": limit})
+
+
+def check_size(size: int) -> None:
+    """Refuse files over IMPORT_MAX_BYTES (for bytes that did not come through ``read_upload``)."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise _too_large(size)
+
+
+def read_upload(upload: IO[bytes]) -> bytes:
+    """The bytes of an uploaded (or opened) file, refusing one over IMPORT_MAX_BYTES without reading it whole."""
+    # A plain file object (a command or the benchmark opening a path) has no .size: File works it out.
+    return read_limited(upload if isinstance(upload, File) else File(upload), settings.IMPORT_MAX_BYTES, _too_large)
+
+
+class ImportColumn(Protocol):
+    """What header matching needs of an importer's column."""
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def readonly(self) -> bool: ...
+
+
+C = TypeVar("C", bound=ImportColumn)
+
+
+def normalise_header(text: str) -> str:
+    """A header as matched: no white space, half-width brackets, lower case."""
+    return re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")").lower()
+
+
+def header_lookup(names: Iterable[tuple[str, C]]) -> dict[str, C]:
+    """Normalised header → column from (header, column) pairs; the first pair of a header wins."""
+    lookup: dict[str, C] = {}
+    for name, column in names:
+        lookup.setdefault(normalise_header(name), column)
+    return lookup
+
+
+def match_headers(keys: Iterable[str], lookup: Mapping[str, ImportColumn]) -> dict[str, str]:
+    """File key → field code for the keys ``lookup`` knows; readonly columns and a field's later keys are left out."""
+    found: dict[str, str] = {}
+    for key in keys:
+        column = lookup.get(normalise_header(key))
+        if column is not None and not column.readonly and column.field not in found.values():
+            found[key] = column.field
+    return found
+
+
+def read_sheet(
+    data: bytes, lookup: Mapping[str, ImportColumn]
+) -> tuple[dict[str, str], Iterator[tuple[int, dict[str, Any]]]]:
+    """(field → header the file used, (Excel row number, values by field) of each row) of the first sheet."""
+    try:
+        header, body = read_xlsx(data)
+    except NotAWorkbook as exc:
+        raise ImportFileError(str(exc)) from None
+    keys = match_headers(header, lookup)
+    headers = {code: key for key, code in keys.items()}
+    rows = ((number, {keys[k]: v for k, v in values.items() if k in keys}) for number, values in body)
+    return headers, rows
+
+
+def require_columns(missing: list[str]) -> None:
+    """Refuse a file whose header row lacks the ``missing`` required columns, naming them."""
+    if missing:
+        raise ImportFileError(
+            _("第 1 行（表头）缺少必填列：%(columns)s。请下载导入模板对照修改") % {"columns": "、".join(missing)}
+        )
+
+
+# ----- cells ------------------------------------------------------------------------------------
+
+
+def as_text(value: Any) -> str:
+    """A cell value as text: Excel turns codes and phone numbers into numbers (1.0), undo that."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def required_message(header: str) -> str:
+    return _("必填项“%(column)s”为空") % {"column": header}
+
+
+def too_long_message(text: str, limit: int | None) -> str | None:
+    """The error for ``text`` over ``limit`` characters, or None when it fits (or there is no limit)."""
+    if limit and len(text) > limit:
+        return _("内容过长（最多 %(limit)s 个字），当前 %(length)s 个字") % {"limit": limit, "length": len(text)}
+    return None
