@@ -4,7 +4,7 @@ Reads go through ``access`` and ``selectors`` (a task or 督办单 outside the u
 404, as if it did not exist); writes call one service each, whose ``DomainError`` becomes a
 400, 403 (code "forbidden") or 409 (code "conflict") with its Chinese message. Progress reports
 take an ``Idempotency-Key`` header: a phone on a bad network retries with the same key and gets
-the first report back (200) instead of a second one (201).
+the first report back (200) instead of a second one (201); keys are per reporter.
 """
 
 from datetime import date, datetime
@@ -472,7 +472,7 @@ def notice_detail(request: AuthedRequest, notice_id: int):  # type: ignore[no-un
     description=(
         "multipart/form-data：percent（0–100）、narrative（进展情况）和佐证材料 files（可多个：PDF、OFD、"
         "Word/Excel/PPT/WPS、JPEG/PNG/HEIC，按内容检查类型，单个文件有大小限制）。"
-        "必须带 Idempotency-Key 请求头；重试时带同一个键，返回第一次的报送（200），新建时返回 201。"
+        "必须带 Idempotency-Key 请求头；重试时带同一个键，返回第一次的报送（200），新建时返回 201（键按报送人区分）。"
         "牵头或配合单位的单位管理员、处置人员可以报送；上一份报送待审核时不能再报送（409）。"
     ),
     url_name="indicators_report",
@@ -493,8 +493,6 @@ def report(  # type: ignore[no-untyped-def]
     made, created = services.report_progress(
         task=task, by=request.user, percent=percent, narrative=narrative, files=checked, idempotency_key=key
     )
-    if not created and made.reported_by_id != request.user.pk:
-        raise DomainError(_("该 Idempotency-Key 已被其他报送使用，请重新生成"), code="conflict")
     return Answer(201 if created else 200, made)
 
 

@@ -213,14 +213,17 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
-    # A retried submission from a bad network returns the first report.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # A retried submission from a bad network returns the first report (keys are per reporter).
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("进展报送")
         verbose_name_plural = _("进展报送")
         ordering = ["-reported_at", "-pk"]
         indexes = [models.Index(fields=["status", "reported_at"], name="report_status_at_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["reported_by", "idempotency_key"], name="report_key_unique_per_reporter")
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.percent}% {self.reported_at:%Y-%m-%d}"

@@ -275,9 +275,9 @@ def report_progress(
     confirmed cannot be taken back by a report; the office would lower it with a return);
     one report waits for review at a time; a done task takes no more reports; 100 % needs
     evidence when the task names evidence types (see ``_check_evidence_rule``). With an
-    ``idempotency_key`` a retried submission returns the first report (``created`` False).
+    ``idempotency_key`` a retried submission returns the reporter's first report (``created`` False).
     """
-    if idempotency_key and (existing := ProgressReport.objects.filter(idempotency_key=idempotency_key).first()):
+    if idempotency_key and (existing := _report_with_key(by, idempotency_key)):
         return existing, False
     unit = access.reporting_unit(by, task)
     access.require(unit is not None, _("报送本任务的进展"))
@@ -289,11 +289,16 @@ def report_progress(
             report = _save_report(task, by, unit, percent, narrative, files, idempotency_key)  # type: ignore[arg-type]
     except (IntegrityError, DomainError):
         # A retry racing the first submission loses on the key or on the task's version.
-        if idempotency_key and (first := ProgressReport.objects.filter(idempotency_key=idempotency_key).first()):
+        if idempotency_key and (first := _report_with_key(by, idempotency_key)):
             return first, False
         raise
     _notify_report_submitted(report)
     return report, True
+
+
+def _report_with_key(by: Person, key: str) -> ProgressReport | None:
+    """The report this person already made with this key: keys are per reporter, like cases'."""
+    return ProgressReport.objects.filter(reported_by=by, idempotency_key=key).first()
 
 
 def _save_report(

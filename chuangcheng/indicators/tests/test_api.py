@@ -141,12 +141,17 @@ def test_a_report_needs_an_idempotency_key(client, world, task_factory):
     assert not ProgressReport.objects.exists()
 
 
-def test_someone_elses_key_is_a_conflict(client, world, task_factory):
-    task = task_factory(cooperating_units=[world.town_b])
+def test_another_user_reusing_a_key_makes_a_report_of_their_own(client, world, task_factory):
+    theirs, ours = task_factory(code="RW-A"), task_factory(code="RW-B", lead_unit=world.town_b)
     client.force_login(world.admin_a)
-    report(client, task, key="shared")
+    first = report(client, theirs, key="shared")
     client.force_login(world.admin_b)
-    assert report(client, task, key="shared").status_code == 409
+
+    second = report(client, ours, key="shared")
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["id"] != first.json()["id"]
+    assert ProgressReport.objects.filter(task=ours, reported_by=world.admin_b).count() == 1
 
 
 def test_a_renamed_exe_is_refused_and_nothing_is_saved(client, world, task_factory):
