@@ -54,14 +54,19 @@ el => {
 """
 
 # How wide the browser draws a date box left to itself: wide enough for a whole date.
-NATURAL_DATE_WIDTH_JS = """
-() => {
+# The box's width and a date box's natural width, measured side by side in the same container
+# once fonts and styles have settled (measured apart, a page still laying out gave false alarms).
+DATE_WIDTHS_JS = """
+async (el) => {
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const probe = document.createElement("input");
   probe.type = "date";
-  document.body.append(probe);
-  const width = probe.offsetWidth;
+  probe.style.width = "auto";
+  el.parentElement.append(probe);
+  const widths = [el.offsetWidth, probe.offsetWidth];
   probe.remove();
-  return width;
+  return widths;
 }
 """
 
@@ -111,7 +116,8 @@ def test_office_fills_in_a_year_the_library_does_not_know(desktop: Page, world: 
     date_box = desktop.locator("#holiday-form").get_by_label("日期")
     expect(date_box).to_have_value(f"{year}-01-01")
     # The box shows the whole date (a squeezed one shows "01/01/2" and hides the year).
-    assert date_box.evaluate("el => el.offsetWidth") >= desktop.evaluate(NATURAL_DATE_WIDTH_JS)
+    shown, natural = date_box.evaluate(DATE_WIDTHS_JS)
+    assert shown >= natural
 
     # A 调休 working Saturday and the National Day holiday.
     add_day(desktop, saturday, workday=True, name="国庆节调休上班", note="国办发明电〔2026〕1号")
