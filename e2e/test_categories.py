@@ -128,3 +128,19 @@ def test_unit_admin_is_kept_out_of_the_category_pages(desktop: Page, world: Worl
     login(desktop, world.office.username)
     response = desktop.goto(f"/cases/categories/{piles.parent_id}/edit/")
     assert response is not None and response.status == 404
+
+
+def test_office_finds_a_subcategory_by_searching(desktop: Page, world: World, piles: Category) -> None:
+    login(desktop, world.office.username)
+    desktop.goto("/cases/categories/")
+
+    desktop.get_by_placeholder("小类或大类的编码、名称").fill("乱堆")
+    desktop.get_by_role("button", name="查找").click()
+
+    expect(desktop.locator("#category-found")).to_have_text("找到 1 个小类")
+    rows = desktop.locator("table.category-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("乱堆乱放")
+    screenshot_step(desktop, "search")
+    desktop.locator("#category-search-clear").click()
+    expect(desktop.locator("#category-found")).to_have_count(0)

@@ -31,13 +31,22 @@ def _require_office(request: AuthedRequest) -> None:
         raise PermissionDenied(_("只有创建办可以管理问题类别"))
 
 
-def _tree() -> list[dict[str, Any]]:
-    """[{kind, label, groups: [{parent, leaves}]}], inactive ones included (the office sees all)."""
+def _matches(category: Category, search: str) -> bool:
+    """A 小类 matches by its own code or name, or by its 大类's (so "市容" finds the whole group)."""
+    texts = (category.code, category.name, category.parent.code, category.parent.name) if category.parent else ()
+    return any(search.lower() in text.lower() for text in texts)
+
+
+def _tree(search: str = "") -> list[dict[str, Any]]:
+    """[{kind, label, groups: [{parent, leaves}]}], inactive ones included (the office sees all).
+
+    With ``search``, only matching 小类 are listed and groups left empty are dropped.
+    """
     rows = list(Category.objects.select_related("parent", "owner_unit").order_by("kind", "code"))
     leaves: dict[int, list[Category]] = {}
     for row in rows:
         row.rule_label = RoutingRule(row.effective_routing_rule).label  # type: ignore[attr-defined]
-        if row.parent_id is not None:
+        if row.parent_id is not None and (not search or _matches(row, search)):
             leaves.setdefault(row.parent_id, []).append(row)
     return [
         {
@@ -46,7 +55,7 @@ def _tree() -> list[dict[str, Any]]:
             "groups": [
                 {"parent": row, "leaves": leaves.get(row.pk, [])}
                 for row in rows
-                if row.parent_id is None and row.kind == kind
+                if row.parent_id is None and row.kind == kind and (not search or row.pk in leaves)
             ],
         }
         for kind, label in CategoryKind.choices
@@ -68,7 +77,10 @@ def _save(request: AuthedRequest, form: CategoryForm) -> Category | None:
 @require_GET
 def category_list(request: AuthedRequest) -> HttpResponse:
     _require_office(request)
-    return render(request, "cases/categories.html", {"tree": _tree()})
+    search = request.GET.get("q", "").strip()
+    tree = _tree(search)
+    found = sum(len(group["leaves"]) for kind in tree for group in kind["groups"])
+    return render(request, "cases/categories.html", {"tree": tree, "q": search, "found": found})
 
 
 @login_required

@@ -29,6 +29,35 @@ def edit_data(category: Category, **changes: object) -> dict[str, str]:
     return {k: v for k, v in data.items() if v != ""}
 
 
+def test_searching_lists_only_the_matching_subcategories(client, world, categories):
+    client.force_login(world.office)
+
+    page = client.get(reverse("cases:category_list"), {"q": "垃圾"}).content.decode()
+
+    listed = {name for name, c in categories.items() if f'id="category-edit-{c.pk}"' in page}
+    assert listed == {name for name in categories if "垃圾" in name}
+    assert "暴露垃圾" in listed and "占道经营" not in listed
+    assert f"找到 {len(listed)} 个小类" in page
+
+
+def test_searching_by_a_major_category_lists_its_whole_group(client, world, categories):
+    client.force_login(world.office)
+    garbage = categories["暴露垃圾"]
+
+    page = client.get(reverse("cases:category_list"), {"q": garbage.parent.name}).content.decode()
+
+    group = [c for c in categories.values() if c.parent_id == garbage.parent_id]
+    assert all(f'id="category-edit-{c.pk}"' in page for c in group)
+
+
+def test_a_search_that_finds_nothing_says_so(client, world, categories):
+    client.force_login(world.office)
+
+    page = client.get(reverse("cases:category_list"), {"q": "不存在的类别"}).content.decode()
+
+    assert "没有匹配的小类" in page and "category-edit-" not in page
+
+
 def test_the_office_sees_both_trees_with_each_leafs_rules(client, world, categories):
     client.force_login(world.office)
 
