@@ -31,6 +31,10 @@ class FilterForm(forms.Form):
         }
 
 
+# The years the holiday page can show (``core.views._year_of``).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class HolidayForm(forms.Form):
     """One date set by hand: a day off (放假) or a working day (调休上班)."""
 
@@ -43,3 +47,12 @@ class HolidayForm(forms.Form):
     )
     name = forms.CharField(label=_("名称"), max_length=50, required=False, help_text=_("如：国庆节、国庆调休上班"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def clean_date(self):  # type: ignore[no-untyped-def]
+        """A typo like 0227 would be saved where the page never shows it (it lists 2000–2100)."""
+        day = self.cleaned_data["date"]
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("只能录入 %(first)s 年到 %(last)s 年之间的日期") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return day

@@ -16,7 +16,7 @@ from django.views.static import serve
 
 from chuangcheng.core import workcalendar
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.forms import HolidayForm
+from chuangcheng.core.forms import FIRST_YEAR, LAST_YEAR, HolidayForm
 from chuangcheng.core.models import HolidayOverride
 from chuangcheng.core.services import can_edit_calendar, holiday_delete, holiday_save, holidays_prefill, library_days
 from chuangcheng.core.types import AuthedRequest
@@ -100,7 +100,7 @@ def _year_of(raw: str | None) -> int:
         year = int(raw or this_year)
     except ValueError:
         return this_year
-    return year if 2000 <= year <= 2100 else this_year
+    return year if FIRST_YEAR <= year <= LAST_YEAR else this_year
 
 
 def _holidays_url(year: int) -> str:

@@ -129,3 +129,15 @@ def test_a_unit_admin_sees_no_calendar_warning(client, world, late_2026):
     client.force_login(world.admin_a)
 
     assert "节假日未录入" not in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.parametrize("typed", ["0227-10-01", "2207-10-01"])
+def test_a_date_outside_the_calendars_years_is_refused_with_a_reason(client, world, typed):
+    client.force_login(world.office)
+
+    response = client.post(
+        reverse("core:holiday_add"), {"date": typed, "is_workday": "0", "name": "国庆节"}, follow=True
+    )
+
+    assert "日期：只能录入 2000 年到 2100 年之间的日期" in response.content.decode()
+    assert not HolidayOverride.objects.exists()
