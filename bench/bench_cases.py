@@ -25,14 +25,13 @@ import random
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import uuid
 from http.cookies import SimpleCookie
 
-from benchenv import BENCH_DIR, ROOT, save_results, setup_django
+from benchenv import BENCH_DIR, ROOT, build_county_and_cases, save_results, setup_django, setup_django_postgres
 
 PAGE = 50
 LIST_RUNS = 15
@@ -48,31 +47,12 @@ def setup() -> dict[str, str]:
     if not url:
         path = setup_django("cases")
         return {"SQLITE_PATH": str(path)}
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuangcheng.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    setup_django_postgres(url)
     return {"DATABASE_URL": url}
 
 
 def build(cases: int) -> dict[str, float]:
-    import io
-
-    from django.core.management import call_command
-
-    from chuangcheng.cases.demo import DemoCasesBuilder
-
-    started = time.perf_counter()
-    call_command("demo_county", seed=1, force=True, case_days=0, stdout=io.StringIO())
-    county_s = time.perf_counter() - started
-    started = time.perf_counter()
-    summary = DemoCasesBuilder(seed=1, days=30, count=cases).build()
-    generate_s = time.perf_counter() - started
+    summary, county_s, generate_s = build_county_and_cases(cases)
     print(
         f"(c) 生成 {summary.cases:,} 件演示案卷（事件 {summary.events:,} 条）：{generate_s:.1f} s，"
         f"{summary.cases / generate_s:,.0f} 件/秒（演示县 {county_s:.1f} s）",

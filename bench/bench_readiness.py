@@ -20,12 +20,18 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from collections import defaultdict
 from decimal import Decimal
 
-from benchenv import BENCH_DIR, ROOT, save_results, setup_django
+from benchenv import (
+    BENCH_DIR,
+    build_county_and_cases,
+    save_results,
+    setup_django,
+    setup_django_postgres,
+    setup_django_sqlite,
+)
 
 CAMPAIGNS = 3
 PROJECTS, INDICATORS, CONTENTS = 6, 7, 6  # 6 + 42 + 252 = 300 nodes
@@ -40,33 +46,15 @@ def setup(reuse: bool) -> bool:
     """Django on a fresh database; True when the case benchmark's SQLite file was copied instead
     (``--reuse-cases``: make bench already generated the cases once)."""
     url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        source = BENCH_DIR / "cases.sqlite3"
-        if reuse and source.exists():
-            _copy_sqlite(source, BENCH_DIR / "readiness.sqlite3")
-            os.environ["SQLITE_PATH"] = str(BENCH_DIR / "readiness.sqlite3")
-            os.environ.pop("DATABASE_URL", None)
-            os.environ["DEBUG"] = "false"
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuangcheng.settings")
-            sys.path.insert(0, str(ROOT))
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            call_command("migrate", verbosity=0)
-            return True
-        setup_django("readiness")
+    if url:
+        setup_django_postgres(url, flush=True)
         return False
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuangcheng.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
+    source = BENCH_DIR / "cases.sqlite3"
+    if reuse and source.exists():
+        _copy_sqlite(source, BENCH_DIR / "readiness.sqlite3")
+        setup_django_sqlite(BENCH_DIR / "readiness.sqlite3")
+        return True
+    setup_django("readiness")
     return False
 
 
@@ -81,18 +69,7 @@ def _copy_sqlite(source, target) -> None:  # type: ignore[no-untyped-def]
 
 
 def build_cases(cases: int) -> dict[str, float]:
-    import io
-
-    from django.core.management import call_command
-
-    from chuangcheng.cases.demo import DemoCasesBuilder
-
-    started = time.perf_counter()
-    call_command("demo_county", seed=1, force=True, case_days=0, stdout=io.StringIO())
-    county_s = time.perf_counter() - started
-    started = time.perf_counter()
-    summary = DemoCasesBuilder(seed=1, days=30, count=cases).build()
-    generate_s = time.perf_counter() - started
+    summary, county_s, generate_s = build_county_and_cases(cases)
     print(f"生成 {summary.cases:,} 件演示案卷：{generate_s:.1f} s（演示县 {county_s:.1f} s）", flush=True)
     return {"cases": summary.cases, "generate_s": generate_s}
 

@@ -21,6 +21,24 @@ def setup_django(db_name: str) -> Path:
         stale.unlink(missing_ok=True)
     os.environ.pop("DATABASE_URL", None)
     os.environ["SQLITE_PATH"] = str(path)
+    _start_django()
+    return path
+
+
+def setup_django_sqlite(path: Path) -> None:
+    """Django on an existing SQLite file (kept as it is), migrated."""
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["SQLITE_PATH"] = str(path)
+    _start_django()
+
+
+def setup_django_postgres(url: str, *, flush: bool = False) -> None:
+    """Django on the PostgreSQL database at ``url`` (emptied first with ``flush``), migrated."""
+    os.environ["DATABASE_URL"] = url
+    _start_django(flush=flush)
+
+
+def _start_django(*, flush: bool = False) -> None:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuangcheng.settings")
     sys.path.insert(0, str(ROOT))
@@ -28,8 +46,26 @@ def setup_django(db_name: str) -> Path:
     from django.core.management import call_command
 
     django.setup()
+    if flush:
+        call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
-    return path
+
+
+def build_county_and_cases(cases: int):  # type: ignore[no-untyped-def]
+    """The demo county at scale 1 (rebuilt) and ``cases`` bulk demo cases over 30 days.
+
+    Returns (the builder's summary, seconds for the county, seconds for the cases).
+    """
+    from django.core.management import call_command
+
+    from chuangcheng.cases.demo import DemoCasesBuilder
+
+    started = time.perf_counter()
+    call_command("demo_county", seed=1, force=True, case_days=0, stdout=io.StringIO())
+    county_s = time.perf_counter() - started
+    started = time.perf_counter()
+    summary = DemoCasesBuilder(seed=1, days=30, count=cases).build()
+    return summary, county_s, time.perf_counter() - started
 
 
 def build_county(scale: int) -> float:
