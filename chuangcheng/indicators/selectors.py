@@ -50,7 +50,8 @@ def ledger(user: Person, filters: dict | None = None) -> QuerySet[Task]:
     means the deadline is past and the task is not done and the stored statuses other than
     done exclude overdue tasks (so each task is in exactly one of them, as ``display_status``
     shows it); ``overdue`` (bool); ``deadline_from``/``deadline_to`` (inclusive dates);
-    ``q`` (code, title or target contains).
+    ``q`` (code, title or target contains); ``indicator`` (a node or its id: the tasks of that
+    node and of every node below it; an id that names no node matches nothing).
     """
     filters = filters or {}
     today = timezone.localdate()
@@ -75,7 +76,16 @@ def ledger(user: Person, filters: dict | None = None) -> QuerySet[Task]:
         tasks = tasks.filter(deadline__lte=deadline_to)
     if q := str(filters.get("q") or "").strip():
         tasks = tasks.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(target__icontains=q))
+    if indicator := filters.get("indicator"):
+        tasks = tasks.filter(_subtree_q(indicator))
     return tasks.order_by("deadline", "code", "pk")
+
+
+def _subtree_q(indicator: IndicatorNode | int) -> Q:
+    node = indicator if isinstance(indicator, IndicatorNode) else IndicatorNode.objects.filter(pk=indicator).first()
+    if node is None:
+        return Q(pk__in=[])
+    return Q(indicator__path__startswith=node.path) if node.path else Q(indicator=node)
 
 
 def display_status(task: Task, today: dt.date | None = None) -> str:

@@ -270,11 +270,10 @@ def _export_url(query: QueryDict) -> str:
 def _ledger_queryset(request: AuthedRequest) -> tuple[LedgerFilterForm, QuerySet[Task], IndicatorNode | None]:
     form = LedgerFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    qs = selectors.ledger(request.user, filters)
+    # The node is shown above the list; an id naming no node is ignored here, as before.
     node = IndicatorNode.objects.filter(pk=filters["indicator"]).first() if "indicator" in filters else None
-    if node is not None:
-        qs = qs.filter(indicator__path__startswith=node.path) if node.path else qs.filter(indicator=node)
-    return form, qs, node
+    filters["indicator"] = node
+    return form, selectors.ledger(request.user, filters), node
 
 
 @login_required
