@@ -178,8 +178,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: failures per username+IP inside the window lock that pair out.
+# Login throttling (chuangcheng.org.throttle, enforced by LoginBackend for every way in):
+# failures per username+IP inside the window lock that pair out; failures from one IP across
+# all usernames (password spraying) lock that IP out. An office behind one NAT address shares
+# the per-IP count, hence the higher limit; 0 switches the per-IP lock off.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 30)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,14 +1,34 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from . import throttle
 
 
 class LoginBackend(ModelBackend):
-    """Lets the login form tell a disabled account apart from a wrong password.
+    """Password login for every way in, throttled in one place.
+
+    ``authenticate()`` is the choke point the login page, the admin login and the password
+    change form all pass through, so failures are counted and locked callers refused here
+    rather than in each form: a correct password during the lockout logs nobody in.
 
     Django's default backend refuses inactive users before the form sees them, so they
     only ever read "用户名或密码错误". Here authentication succeeds and the form's
     ``confirm_login_allowed`` says the account is disabled; sessions of inactive users
     are still refused by ``get_user``.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        throttle.refuse_if_locked(request, username)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            throttle.record_failure(request, username)
+        else:
+            throttle.clear_failures(username)
+        return user
 
     def user_can_authenticate(self, user) -> bool:  # type: ignore[no-untyped-def]
         return True

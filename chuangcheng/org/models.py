@@ -98,8 +98,12 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        # Serves the throttle check: failures of one username+ip inside a time window.
-        indexes = [models.Index(fields=["username", "ip", "at"], name="loginfailure_lookup_idx")]
+        indexes = [
+            # Serves the throttle check: failures of one username+ip inside a time window.
+            models.Index(fields=["username", "ip", "at"], name="loginfailure_lookup_idx"),
+            # Serves the per-address check against password spraying: failures of one ip.
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -8,8 +8,8 @@ from django.urls import reverse_lazy
 from chuangcheng.core.types import AuthedRequest
 
 from .choices import Role, UnitKind
-from .forms import ThrottledLoginForm
-from .models import LoginFailure, Unit
+from .forms import ThrottledLoginForm, ThrottledPasswordChangeForm
+from .models import Unit
 from .selectors import UnitNode, get_unit_for_user, person_list_for_user, unit_list_for_user, unit_tree_for_user
 
 
@@ -18,14 +18,14 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        LoginFailure.objects.filter(username=form.get_user().username).delete()
-        return super().form_valid(form)
-
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "org/password_change.html"
     success_url = reverse_lazy("org:password_change_done")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):  # type: ignore[no-untyped-def]
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
