@@ -1,3 +1,4 @@
+import posixpath
 from typing import Any
 
 from django.conf import settings
@@ -75,15 +76,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-# Folders of MEDIA_ROOT whose files are private: served only through views that check access.
-PRIVATE_MEDIA_PREFIXES = ("cases/", "evidence/")
+# The folders of MEDIA_ROOT anyone may read. Everything else there is private (case photos
+# under cases/, evidence under evidence/, whatever is added later) and is served only by the
+# views that check access: an allow-list, so a new private folder cannot be forgotten.
+PUBLIC_MEDIA_FOLDERS = frozenset({"public"})
+
+
+def public_media_path(path: str) -> str | None:
+    """``path`` when it names a file of a public folder in canonical form, else None.
+
+    Django has already decoded %2e, %2f and %5c. Only the one canonical spelling passes: no
+    empty, ``.`` or ``..`` segment, no backslash, and the first folder exactly as allow-listed,
+    so neither ``./evidence/…`` nor ``//cases/…`` nor ``PUBLIC/…`` on a case-insensitive disk
+    gets a say in which file is opened.
+    """
+    parts = path.split("/")
+    if len(parts) < 2 or any(part in {"", ".", ".."} for part in parts):
+        return None
+    if "\\" in path or "\x00" in path or posixpath.normpath(path) != path:
+        return None
+    return path if parts[0] in PUBLIC_MEDIA_FOLDERS else None
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Serve an uploaded file unless it lives in a private folder (case photos, task evidence)."""
-    if path.lstrip("/").startswith(PRIVATE_MEDIA_PREFIXES):
-        raise Http404("文件不存在")
-    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    """Serve an uploaded file of a public folder; anything else is a 404, whatever its spelling."""
+    public = public_media_path(path)
+    if public is None:
+        raise Http404(_("文件不存在"))
+    return serve(request, public, document_root=str(settings.MEDIA_ROOT))
 
 
 # ---- the office's holiday table -----------------------------------------------------------
