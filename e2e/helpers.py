@@ -83,3 +83,18 @@ def click_map_at(page: Page, lon: float, lat: float, *, index: int = 0) -> None:
         [index, lat, lon],
     )
     page.locator(".leaflet-container").nth(index).click(position={"x": x, "y": y})
+
+
+def hover_map_at(page: Page, lon: float, lat: float, *, index: int = 0) -> None:
+    """Move the mouse over the Leaflet map at a geographic point (opens a feature's tooltip)."""
+    x, y = page.evaluate(
+        "([i, lat, lon]) => { const p = window.__leafletMaps[i].latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }",
+        [index, lat, lon],
+    )
+    box = page.locator(".leaflet-container").nth(index).bounding_box()
+    assert box is not None
+    # Leaflet's canvas drops mouse moves that come within 32 ms of the last one it handled.
+    for dx in (6, 0):
+        page.mouse.move(box["x"] + x + dx, box["y"] + y)
+        page.wait_for_timeout(50)

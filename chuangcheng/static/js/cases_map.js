@@ -13,6 +13,7 @@
   var ROLE_COLOURS = { self: "#b71c1c", candidate: "#1565c0" };
 
   var baseMap = window.ChuangchengMap.baseMap;
+  var bindTextTooltip = window.ChuangchengMap.bindTextTooltip;
 
   function pointToLayer(feature, latlng) {
     var p = feature.properties || {};
@@ -27,7 +28,7 @@
 
   function onEachFeature(feature, layer) {
     var p = feature.properties || {};
-    if (p.name) layer.bindTooltip(p.status ? p.name + "（" + p.status + "）" : p.name, { sticky: true });
+    if (p.name) bindTextTooltip(layer, p.status ? p.name + "（" + p.status + "）" : p.name, { sticky: true });
   }
 
   function fit(map, layer, el) {

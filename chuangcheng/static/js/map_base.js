@@ -1,5 +1,7 @@
 /* The one Leaflet map set-up every page shares: our own geometries on a canvas, plus tiles
  * only when the deployment configured a tile URL (data-tile-* attributes from the template).
+ * Names on the map come from users and imports: they reach the page only as text, through
+ * bindTextTooltip (Leaflet would parse a string tooltip as HTML).
  */
 (function () {
   "use strict";
@@ -16,5 +18,11 @@
     return map;
   }
 
-  window.ChuangchengMap = { baseMap: baseMap };
+  function bindTextTooltip(layer, text, options) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return layer.bindTooltip(span, options);
+  }
+
+  window.ChuangchengMap = { baseMap: baseMap, bindTextTooltip: bindTextTooltip };
 })();

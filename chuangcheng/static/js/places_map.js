@@ -15,6 +15,7 @@
   var SITE_COLOUR = "#00838f";
 
   var baseMap = window.ChuangchengMap.baseMap;
+  var bindTextTooltip = window.ChuangchengMap.bindTextTooltip;
 
   function style(feature) {
     var p = feature.properties || {};
@@ -37,7 +38,7 @@
 
   function onEachFeature(feature, layer) {
     var p = feature.properties || {};
-    if (p.name) layer.bindTooltip(tooltipText(p), { sticky: true });
+    if (p.name) bindTextTooltip(layer, tooltipText(p), { sticky: true });
   }
 
   function featureLayer(data) {
