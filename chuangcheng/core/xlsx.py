@@ -14,8 +14,8 @@ from io import BytesIO
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -59,18 +59,44 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     bold = Font(bold=True)
     header_cells = []
     for title in sheet.header:
-        cell = WriteOnlyCell(ws, value=title)
+        cell = as_cell(ws, title)
         cell.font = bold
         header_cells.append(cell)
     ws.append(header_cells)
     for row in sheet.rows:
-        ws.append([_date_cell(ws, v) if type(v) is dt.date else v for v in row])
+        ws.append([value_cell(ws, v) for v in row])
 
 
-def _date_cell(ws: Any, value: dt.date) -> WriteOnlyCell:
-    # Without a format Excel shows a plain date as "2024-05-01 00:00:00".
+# Text starting with one of these is what spreadsheet programs read as a formula (or a DDE
+# call); openpyxl itself turns "=…" into a formula and "#N/A" into an error cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "#")
+
+
+def value_cell(ws: Any, value: Any, *, alignment: Alignment | None = None) -> Any:
+    """What every export writes for ``value``: text stays text, dates get a date format.
+
+    Every cell of every export goes through here (or ``as_cell``), so a description like
+    ``=HYPERLINK(…)`` is written as a string cell holding exactly what was typed (an import of
+    the export reads the same text back), never as a live formula. Numbers stay numbers.
+    """
+    if isinstance(value, Cell):
+        return value  # already made (and styled) by the caller
+    plain_text = isinstance(value, str) and not value.startswith(FORMULA_STARTS)
+    if alignment is None and (value is None or plain_text or type(value) in (int, float, bool)):
+        return value  # the common case stays a bare value: openpyxl writes it as is, fast
+    return as_cell(ws, value, alignment=alignment)
+
+
+def as_cell(ws: Any, value: Any, *, alignment: Alignment | None = None) -> WriteOnlyCell:
+    """``value`` as a cell (to be styled by the caller), strings always as string cells."""
     cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = "yyyy-mm-dd"
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif type(value) is dt.date:
+        # Without a format Excel shows a plain date as "2024-05-01 00:00:00".
+        cell.number_format = "yyyy-mm-dd"
+    if alignment is not None:
+        cell.alignment = alignment
     return cell
 
 

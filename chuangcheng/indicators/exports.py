@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from chuangcheng.cases.models import Category
+from chuangcheng.core.xlsx import as_cell, value_cell
 
 from .choices import AssessmentMethod, EvidenceType, NodeLevel, TaskStatus
 from .imports import FRAMEWORK_COLUMNS, TASK_COLUMNS, Column
@@ -81,22 +82,13 @@ class Sheet:
 
 
 def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
+    cell = as_cell(ws, text)
     cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_BORDER, _HEADER_ALIGN
     return cell
 
 
 def _cell(ws: Any, value: Any, wrap: bool) -> Any:
-    if type(value) is dt.date:
-        # Without a format Excel shows a plain date as "2026-12-31 00:00:00".
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if wrap and isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.alignment = _WRAP
-        return cell
-    return value
+    return value_cell(ws, value, alignment=_WRAP if wrap and isinstance(value, str) else None)
 
 
 def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
@@ -116,11 +108,11 @@ def _guide_sheet(workbook: Workbook, columns: Sequence[Column], notes: Sequence[
     ws.column_dimensions["B"].width = 8
     ws.column_dimensions["C"].width = 80
     for note in notes:
-        ws.append([note])
+        ws.append([value_cell(ws, note)])
     ws.append([])
     ws.append([_header_cell(ws, _("列名")), _header_cell(ws, _("必填")), _header_cell(ws, _("说明"))])
     for column in columns:
-        ws.append([column.header, _("是") if column.required else "", str(column.help)])
+        ws.append([value_cell(ws, v) for v in (column.header, _("是") if column.required else "", str(column.help))])
 
 
 def _workbook_bytes(sheet: Sheet, guide: tuple[Sequence[Column], Sequence[str]] | None = None) -> bytes:
