@@ -21,6 +21,7 @@ from chuangcheng.core.photos import ProcessedPhoto, process_photo
 from chuangcheng.core.types import AuthedRequest
 
 from . import routing, selectors, services
+from .access import can_intake
 from .api_actions import router as actions_router
 from .models import Category
 from .schemas import (
@@ -97,11 +98,13 @@ def todo(request: AuthedRequest):  # type: ignore[no-untyped-def]
     "/duplicates",
     response=list[DuplicateOut],
     summary="疑似重复案卷",
-    description="同一小类、在设定距离（默认 50 米）内、尚未结束的案卷，近的在前。上报前和受理时用。",
+    description="同一小类、在设定距离（默认 50 米）内、尚未结束且当前用户可见的案卷，近的在前。上报前和受理时用。",
     url_name="cases_duplicates",
 )
-def duplicates(request: HttpRequest, category: int, lon: float, lat: float, exclude: int | None = None):  # type: ignore[no-untyped-def]
-    found = selectors.duplicate_candidates(category=_leaf(category), lon=lon, lat=lat, exclude=exclude)
+def duplicates(request: AuthedRequest, category: int, lon: float, lat: float, exclude: int | None = None):  # type: ignore[no-untyped-def]
+    found = selectors.duplicate_candidates(
+        user=request.user, category=_leaf(category), lon=lon, lat=lat, exclude=exclude
+    )
     return [{"case": case, "distance_m": round(distance, 1)} for case, distance in found]
 
 
@@ -120,11 +123,15 @@ def detail(request: AuthedRequest, case_id: int):  # type: ignore[no-untyped-def
     "/{int:case_id}/suggestions",
     response=list[SuggestionOut],
     summary="派遣建议",
-    description="按小类的派遣规则（先属地或先属主）排序的候选处置单位及其责任人。",
+    description="按小类的派遣规则（先属地或先属主）排序的候选处置单位及其责任人。仅创建办可用，其他角色 403。",
     url_name="cases_suggestions",
 )
 def suggestions(request: AuthedRequest, case_id: int):  # type: ignore[no-untyped-def]
     case = selectors.get_case_for_user(request.user, case_id)
+    # Dispatching is the office's: the candidates name other units' people, which a reporter or
+    # the holding unit has no need to see (a visible case, read-only here: 403, not 404).
+    if not can_intake(request.user):
+        raise HttpError(403, _("只有创建办可以查看派遣建议"))
     return [{"unit": s.unit, "reason": s.reason, "people": list(s.people)} for s in routing.all_suggestions(case)]
 
 

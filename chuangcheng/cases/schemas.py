@@ -146,7 +146,7 @@ class CaseCreatedOut(CaseOut):
 
     photos: list[PhotoOut]
     possible_duplicates: list[DuplicateRefOut] = Field(
-        description="疑似重复：同一小类、设定距离内尚未结束的其他案卷，近的在前（由创建办受理时判断是否合并）"
+        description="疑似重复：同一小类、设定距离内尚未结束、且当前用户可见的其他案卷，近的在前（由创建办受理时判断是否合并）"
     )
 
     @staticmethod
@@ -154,8 +154,10 @@ class CaseCreatedOut(CaseOut):
         return obj.photos.all()
 
     @staticmethod
-    def resolve_possible_duplicates(obj: Any) -> list[dict[str, Any]]:
-        found = selectors.duplicate_candidates(category=obj.category, lon=obj.lon, lat=obj.lat, exclude=obj.pk)
+    def resolve_possible_duplicates(obj: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
+        found = selectors.duplicate_candidates(
+            user=context["request"].user, category=obj.category, lon=obj.lon, lat=obj.lat, exclude=obj.pk
+        )
         return [{"id": case.pk, "code": case.code, "distance_m": round(distance, 1)} for case, distance in found]
 
 

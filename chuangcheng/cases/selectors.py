@@ -139,13 +139,24 @@ def used_fraction(case: Case, now: dt.datetime) -> float | None:
 
 
 def duplicate_candidates(
-    *, category: Category, lon: float, lat: float, exclude: int | None = None, radius_m: float | None = None
+    *,
+    user: Person,
+    category: Category,
+    lon: float,
+    lat: float,
+    exclude: int | None = None,
+    radius_m: float | None = None,
 ) -> list[tuple[Case, float]]:
-    """Open cases of the same 小类 within the radius, nearest first (a bbox query, then metres)."""
+    """Open cases of the same 小类 within the radius that ``user`` may see, nearest first (a bbox query, then metres).
+
+    Scoped like every other read: a reporter is offered their own earlier reports, a unit the
+    cases it may see, and nobody a case of another unit through this side door.
+    """
     radius = settings.CASE_DUPLICATE_RADIUS_METERS if radius_m is None else radius_m
     d_lat = radius / 111_000
     d_lon = radius / (111_000 * max(math.cos(math.radians(lat)), 0.01))
     qs = Case.objects.filter(
+        _scope_q(user),
         category=category,
         status__in=Status.open(),
         lon__range=(lon - d_lon, lon + d_lon),

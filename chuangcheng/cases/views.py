@@ -233,7 +233,9 @@ def intake(request: AuthedRequest) -> HttpResponse:
     page = Paginator(reported, INTAKE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = []
     for case in page:
-        candidates = duplicate_candidates(category=case.category, lon=case.lon, lat=case.lat, exclude=case.pk)
+        candidates = duplicate_candidates(
+            user=request.user, category=case.category, lon=case.lon, lat=case.lat, exclude=case.pk
+        )
         features = [case_feature(case, role="self")] + [case_feature(c, role="candidate") for c, _d in candidates]
         items.append({"case": case, "candidates": candidates, "features": _collection(features)})
     waiting = (
@@ -276,7 +278,9 @@ def merge(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要合并到的案卷"))
         return redirect(back)
     # Only a case the user can see, and one offered as a duplicate of this one.
-    offered = {c.pk: c for c, _d in duplicate_candidates(category=case.category, lon=case.lon, lat=case.lat)}
+    offered = {
+        c.pk: c for c, _d in duplicate_candidates(user=request.user, category=case.category, lon=case.lon, lat=case.lat)
+    }
     into = offered.get(form.cleaned_data["into"])
     if into is None or into.pk == case.pk:
         messages.error(request, _("只能合并到附近同类的未结案卷"))
@@ -362,7 +366,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     if actions & {Action.MERGE}:
         context["candidates"] = duplicate_candidates(
-            category=case.category, lon=case.lon, lat=case.lat, exclude=case.pk
+            user=request.user, category=case.category, lon=case.lon, lat=case.lat, exclude=case.pk
         )
     return render(request, "cases/detail.html", context)
 

@@ -6,6 +6,7 @@ import pytest
 
 from chuangcheng.cases import selectors
 from chuangcheng.cases.choices import Status
+from chuangcheng.org.models import Person
 
 from .conftest import SPOT
 
@@ -17,8 +18,10 @@ def north_of(metres: float) -> tuple[float, float]:
 
 
 def candidates(category, metres: float, **kwargs):  # type: ignore[no-untyped-def]
+    """As the office searches (it sees every case; scoping is tested in test_scope_reads)."""
     lon, lat = north_of(metres)
-    return selectors.duplicate_candidates(category=category, lon=lon, lat=lat, **kwargs)
+    office = Person.objects.get(username="office")
+    return selectors.duplicate_candidates(user=office, category=category, lon=lon, lat=lat, **kwargs)
 
 
 def test_an_open_case_of_the_same_kind_40_m_away_is_offered(make, garbage):
