@@ -54,6 +54,8 @@ class TaskAdmin(admin.ModelAdmin):
 class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
     model = Evidence
     fields = ["original_name", "file_type", "size", "uploaded_at"]
+    # uploaded_at is not editable: listed in fields, it must be read-only or the form cannot be built.
+    readonly_fields = fields
 
 
 @admin.register(ProgressReport)
