@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After WhiteNoise returned static files: CSP and Cache-Control for everything else.
+    "chuangcheng.core.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "chuangcheng.urls"

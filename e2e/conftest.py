@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from chuangcheng.conftest import World, world  # noqa: F401  (fixture re-export)
 from chuangcheng.places.models import RoadSegment
 
-from .helpers import LINE_A1, LINE_A2, LINE_B1, SCREENSHOTS, make_segment
+from .helpers import LINE_A1, LINE_A2, LINE_B1, SCREENSHOTS, assert_no_csp_violations, make_segment
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to
 # run there. The ORM calls in these tests are plain sequential code, so this is safe.
@@ -80,6 +80,16 @@ LEAFLET_HOOK = """
 """
 
 
+# Every Content-Security-Policy violation (a refused inline script, style or foreign origin) is
+# handed to Python as it happens, so one on any page of a test fails it; see ``_watch``.
+CSP_HOOK = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} on ${e.documentURI}`
+    + (e.sourceFile ? ` (${e.sourceFile}:${e.lineNumber})` : "") + (e.sample ? `: ${e.sample}` : ""));
+}, true);
+"""
+
+
 def _new_context(browser: Browser, base_url: str, phone: bool) -> BrowserContext:
     options: dict = {"base_url": base_url, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
     if phone:
@@ -89,12 +99,17 @@ def _new_context(browser: Browser, base_url: str, phone: bool) -> BrowserContext
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(LEAFLET_HOOK)
+    violations: list[str] = []
+    context.csp_violations = violations  # type: ignore[attr-defined]
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_HOOK)
     return context
 
 
 def _watch(page: Page, base_url: str) -> None:
     """Record JS errors and block every request that leaves the test server (no CDN, no tiles)."""
     page.js_errors = []  # type: ignore[attr-defined]
+    page.csp_violations = page.context.csp_violations  # type: ignore[attr-defined]
     page.external_requests = []  # type: ignore[attr-defined]
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))  # type: ignore[attr-defined]
     own = urlsplit(base_url).netloc
@@ -127,6 +142,7 @@ def desktop(chromium_browser: Browser, live_server, transactional_db, request) -
     yield page
     _screenshot(page, request, "")
     context.close()
+    assert_no_csp_violations(page)
 
 
 @pytest.fixture
@@ -138,6 +154,7 @@ def phone(chromium_browser: Browser, live_server, transactional_db, request) -> 
     yield page
     _screenshot(page, request, "-phone" if "desktop" in request.fixturenames else "")
     context.close()
+    assert_no_csp_violations(page)
 
 
 @pytest.fixture

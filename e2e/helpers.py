@@ -33,9 +33,16 @@ def login(page: Page, username: str, password: str = PASSWORD, *, expect_success
 
 
 def assert_page_healthy(page: Page) -> None:
-    """No JavaScript errors and no request to anywhere but our own server."""
+    """No JavaScript errors, no request to anywhere but our own server, no CSP violation."""
     assert page.js_errors == [], page.js_errors  # type: ignore[attr-defined]
     assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    assert_no_csp_violations(page)
+
+
+def assert_no_csp_violations(page: Page) -> None:
+    """No page of the test's browser context broke the Content-Security-Policy (conftest's CSP_HOOK)."""
+    violations = getattr(page, "csp_violations", [])
+    assert violations == [], violations
 
 
 def make_segment(code: str, name: str, unit: Unit, coords: list[list[float]], **fields) -> RoadSegment:  # type: ignore[no-untyped-def]

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import security, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report", security.csp_report, name="csp_report"),
     path("calendar/holidays/", views.holidays, name="holidays"),
     path("calendar/holidays/add/", views.holiday_add, name="holiday_add"),
     path("calendar/holidays/import/", views.holiday_import, name="holiday_import"),

@@ -1,0 +1,129 @@
+"""Response headers every answer carries, and the endpoint that records CSP violations.
+
+Content-Security-Policy: scripts, styles, fonts and connections only from our own origin, no
+inline script, handler or style="" (a stored name can never run), map tiles from the configured
+tile server. Django 5.2 has no CSP of its own; Django 6's middleware can replace this one.
+
+Cache-Control: private, no-store on everything a logged-in user gets and on every JSON answer,
+so neither a shared cache nor the browser's disk keeps a page or a list with people's data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+logger = logging.getLogger("chuangcheng.csp")
+
+REPORT_GROUP = "csp"
+NO_STORE = "private, no-store"
+# Enough of a violation report to find the cause; the rest of a hostile body is dropped.
+REPORT_FIELDS = (
+    "document-uri",
+    "violated-directive",
+    "effective-directive",
+    "blocked-uri",
+    "source-file",
+    "line-number",
+    "sample",
+)
+REPORT_FIELD_CHARS = 300
+REPORTS_PER_REQUEST = 20
+
+
+def tile_origins(url: str, subdomains: str) -> list[str]:
+    """The origins Leaflet fetches tiles from: "{s}" in the host stands for each subdomain letter."""
+    parts = urlsplit(url)
+    if not (parts.scheme and parts.netloc):
+        return []  # no tiles, or tiles from our own server ('self')
+    hosts = [parts.netloc.replace("{s}", s) for s in subdomains] if "{s}" in parts.netloc else [parts.netloc]
+    return sorted({f"{parts.scheme}://{host}" for host in hosts})
+
+
+def content_security_policy(report_url: str) -> str:
+    images = ["'self'", "data:", "blob:", *tile_origins(settings.MAP_TILE_URL, settings.MAP_TILE_SUBDOMAINS)]
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": images,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [report_url],
+        "report-to": [REPORT_GROUP],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def _carries_personal_data(request: HttpRequest, response: HttpResponse) -> bool:
+    if "json" in response.get("Content-Type", ""):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+def _keeps_own_cache_control(response: HttpResponse) -> bool:
+    # A private file (a case photo, evidence) may say "private, max-age=…" itself: the browser
+    # may keep it, shared caches never. Pages and JSON always get no-store.
+    content_type = response.get("Content-Type", "")
+    page_or_json = content_type.startswith("text/html") or "json" in content_type
+    return not page_or_json and "private" in response.get("Cache-Control", "")
+
+
+class SecurityHeadersMiddleware:
+    """Adds the CSP and, for personal data, Cache-Control: private, no-store."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        report_url = reverse("core:csp_report")
+        response.setdefault("Content-Security-Policy", content_security_policy(report_url))
+        response.setdefault("Reporting-Endpoints", f'{REPORT_GROUP}="{report_url}"')
+        if _carries_personal_data(request, response) and not _keeps_own_cache_control(response):
+            response["Cache-Control"] = NO_STORE
+        return response
+
+
+def _reports(body: bytes) -> list[dict]:
+    """The violation bodies of either format: report-uri's {"csp-report": …} or Reporting API's list."""
+    data = json.loads(body)
+    if isinstance(data, dict):
+        data = [{"body": data.get("csp-report")}]
+    if not isinstance(data, list):
+        return []
+    bodies = [item.get("body") for item in data[:REPORTS_PER_REQUEST] if isinstance(item, dict)]
+    return [b for b in bodies if isinstance(b, dict)]
+
+
+def _field(report: dict, name: str) -> str:
+    # report-uri spells fields with dashes, the Reporting API in camelCase.
+    camel = name.split("-")[0] + "".join(w.title() for w in name.split("-")[1:])
+    value = report.get(name, report.get(camel, ""))
+    return str(value)[:REPORT_FIELD_CHARS]
+
+
+@csrf_exempt  # browsers post reports without our token
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log each CSP violation a browser reports (a page that broke the policy is a bug to fix)."""
+    try:
+        reports = _reports(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponse(status=400)
+    for report in reports:
+        logger.warning("CSP violation: %s", {name: _field(report, name) for name in REPORT_FIELDS})
+    return HttpResponse(status=204)
