@@ -618,6 +618,9 @@ def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     """回复督办单: the text and evidence files; a bad file or a refused reply re-shows the form."""
     _require_ledger(request)
     notice = access.get_notice_for(request.user, pk)
+    if not access.covers(request.user, notice.unit):
+        # The county roles see the notice but only the noticed unit replies: a refusal, not a form error.
+        raise PermissionDenied(_("您没有权限%(action)s") % {"action": _("回复该督办单")})
     form = NoticeReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data

@@ -584,6 +584,14 @@ def test_the_leader_cannot_close_a_notice(client, world, notice):
     assert notice.status == NoticeStatus.REPLIED
 
 
+def test_the_office_cannot_reply_for_the_noticed_unit(client, world, notice):
+    client.force_login(world.office)
+    response = client.post(reverse("indicators:notice_reply", args=[notice.pk]), {"reply": "代为回复"})
+    assert response.status_code == 403
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ISSUED
+
+
 def test_my_tasks_lists_notices_waiting_for_reply(client, world, notice):
     client.force_login(world.admin_a)
     page = html(client.get(reverse("indicators:mine")))
