@@ -14,10 +14,11 @@ from ninja import File, Form, Header, Query, Router
 from ninja import Status as Answer
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import ProcessedPhoto, process_photo
+from chuangcheng.core.schemas import MAX_IDEMPOTENCY_KEY, Id, Pagination, idempotency_key_header
 from chuangcheng.core.types import AuthedRequest
 
 from . import routing, selectors, services
@@ -40,7 +41,8 @@ router = Router(tags=["案卷"])
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_PHOTOS = 9
-MAX_KEY_LENGTH = 64
+MAX_KEY_LENGTH = MAX_IDEMPOTENCY_KEY
+KEY_HELP = "客户端生成的唯一键（对当前用户唯一即可），最长 64 字符"
 
 
 @router.get("/categories", response=list[CategoryGroupOut], summary="问题类别树", url_name="cases_categories")
@@ -75,7 +77,7 @@ def _group(parent: Category, children: list[Category]) -> dict[str, Any]:
     ),
     url_name="cases_list",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def case_list(request: AuthedRequest, filters: Query[CaseFilters]):  # type: ignore[no-untyped-def]
     return selectors.case_list_for_user(user=request.user, filters=filters.dict(exclude_none=True)).order_by(
         "-created_at", "-pk"
@@ -89,7 +91,7 @@ def case_list(request: AuthedRequest, filters: Query[CaseFilters]):  # type: ign
     description="本单位（含下级）正在办理的案卷，督办等级高的在前，再按期限先后。分页同案卷列表。",
     url_name="cases_todo",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def todo(request: AuthedRequest):  # type: ignore[no-untyped-def]
     return selectors.todo_for_user(user=request.user)
 
@@ -101,7 +103,7 @@ def todo(request: AuthedRequest):  # type: ignore[no-untyped-def]
     description="同一小类、在设定距离（默认 50 米）内、尚未结束且当前用户可见的案卷，近的在前。上报前和受理时用。",
     url_name="cases_duplicates",
 )
-def duplicates(request: AuthedRequest, category: int, lon: float, lat: float, exclude: int | None = None):  # type: ignore[no-untyped-def]
+def duplicates(request: AuthedRequest, category: Id, lon: float, lat: float, exclude: Id | None = None):  # type: ignore[no-untyped-def]
     found = selectors.duplicate_candidates(
         user=request.user, category=_leaf(category), lon=lon, lat=lat, exclude=exclude
     )
@@ -115,7 +117,7 @@ def duplicates(request: AuthedRequest, category: int, lon: float, lat: float, ex
     description="含全部事件（时间线）、照片地址和延期申请；不在当前用户范围内的案卷返回 404。",
     url_name="cases_detail",
 )
-def detail(request: AuthedRequest, case_id: int):  # type: ignore[no-untyped-def]
+def detail(request: AuthedRequest, case_id: Id):  # type: ignore[no-untyped-def]
     return selectors.get_case_for_user(request.user, case_id)
 
 
@@ -126,7 +128,7 @@ def detail(request: AuthedRequest, case_id: int):  # type: ignore[no-untyped-def
     description="按小类的派遣规则（先属地或先属主）排序的候选处置单位及其责任人。仅创建办可用，其他角色 403。",
     url_name="cases_suggestions",
 )
-def suggestions(request: AuthedRequest, case_id: int):  # type: ignore[no-untyped-def]
+def suggestions(request: AuthedRequest, case_id: Id):  # type: ignore[no-untyped-def]
     case = selectors.get_case_for_user(request.user, case_id)
     # Dispatching is the office's: the candidates name other units' people, which a reporter or
     # the holding unit has no need to see (a visible case, read-only here: 403, not 404).
@@ -147,13 +149,14 @@ def suggestions(request: AuthedRequest, case_id: int):  # type: ignore[no-untype
         "返回案卷概要和照片；事件时间线见案卷详情。"
     ),
     url_name="cases_create",
+    openapi_extra=idempotency_key_header(KEY_HELP),
 )
 def create(  # type: ignore[no-untyped-def]
     request: AuthedRequest,
     payload: Form[CaseIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
     idempotency_key: str | None = Header(  # type: ignore[assignment]
-        None, alias="Idempotency-Key", description="客户端生成的唯一键（对当前用户唯一即可），最长 64 字符"
+        None, alias="Idempotency-Key", include_in_schema=False
     ),
 ):
     key = _require_key(idempotency_key)

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import process_photo
+from chuangcheng.core.schemas import ErrorOut, Id
 from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.selectors import get_person_for_user, get_unit_for_user
 
@@ -21,7 +22,6 @@ from .models import Case, ExtensionRequest
 from .schemas import (
     CaseDetailOut,
     DispatchIn,
-    ErrorOut,
     ExtensionDecideIn,
     ExtensionIn,
     ExtensionOut,
@@ -55,23 +55,23 @@ def _case(request: AuthedRequest, case_id: int) -> Case:
 
 
 @_action("accept", "立案", "创建办受理上报的问题。")
-def accept(request: AuthedRequest, case_id: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def accept(request: AuthedRequest, case_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     return services.case_accept(case=_case(request, case_id), by=request.user, note=payload.note)
 
 
 @_action("reject", "不予立案", "需填写理由（上报人可见）。")
-def reject(request: AuthedRequest, case_id: int, payload: ReasonIn):  # type: ignore[no-untyped-def]
+def reject(request: AuthedRequest, case_id: Id, payload: ReasonIn):  # type: ignore[no-untyped-def]
     return services.case_reject(case=_case(request, case_id), by=request.user, reason=payload.reason)
 
 
 @_action("merge", "合并到已有案卷", "重复上报并入一个尚未结束的案卷。")
-def merge(request: AuthedRequest, case_id: int, payload: MergeIn):  # type: ignore[no-untyped-def]
+def merge(request: AuthedRequest, case_id: Id, payload: MergeIn):  # type: ignore[no-untyped-def]
     into = _case(request, payload.into)
     return services.case_merge(case=_case(request, case_id), by=request.user, into=into, note=payload.note)
 
 
 @_action("dispatch", "派遣", "派给处置单位（可指定处置人）；处置计时从派遣开始。")
-def dispatch(request: AuthedRequest, case_id: int, payload: DispatchIn):  # type: ignore[no-untyped-def]
+def dispatch(request: AuthedRequest, case_id: Id, payload: DispatchIn):  # type: ignore[no-untyped-def]
     unit = get_unit_for_user(request.user, payload.unit)
     handler = get_person_for_user(request.user, payload.handler) if payload.handler else None
     case = _case(request, case_id)
@@ -79,14 +79,14 @@ def dispatch(request: AuthedRequest, case_id: int, payload: DispatchIn):  # type
 
 
 @_action("return", "退回", "处置单位认为不属于本单位，填写理由退回创建办重新派遣（不扣分）。")
-def return_case(request: AuthedRequest, case_id: int, payload: ReasonIn):  # type: ignore[no-untyped-def]
+def return_case(request: AuthedRequest, case_id: Id, payload: ReasonIn):  # type: ignore[no-untyped-def]
     return services.case_return(case=_case(request, case_id), by=request.user, reason=payload.reason)
 
 
 @_action("handle", "提交处置", "multipart/form-data：note（处置说明）和至少一张处置后照片 photos。")
 def handle(  # type: ignore[no-untyped-def]
     request: AuthedRequest,
-    case_id: int,
+    case_id: Id,
     note: Form[str] = "",  # type: ignore[assignment]
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
@@ -99,13 +99,13 @@ def handle(  # type: ignore[no-untyped-def]
 
 
 @_action("verify", "核查", "创建办或督查室核查（处置单位不能核查自己办理的）：通过即结案，不通过返工。")
-def verify(request: AuthedRequest, case_id: int, payload: VerifyIn):  # type: ignore[no-untyped-def]
+def verify(request: AuthedRequest, case_id: Id, payload: VerifyIn):  # type: ignore[no-untyped-def]
     case = _case(request, case_id)
     return services.case_verify(case=case, by=request.user, passed=payload.passed, note=payload.note)
 
 
 @_action("extension", "申请延期", "处置单位申请延长时限；创建办批准后期限才改变。", response=ExtensionOut)
-def extension_request(request: AuthedRequest, case_id: int, payload: ExtensionIn):  # type: ignore[no-untyped-def]
+def extension_request(request: AuthedRequest, case_id: Id, payload: ExtensionIn):  # type: ignore[no-untyped-def]
     case = _case(request, case_id)
     return services.extension_request(
         case=case, by=request.user, amount=payload.amount, time_unit=payload.time_unit, reason=payload.reason
@@ -113,7 +113,7 @@ def extension_request(request: AuthedRequest, case_id: int, payload: ExtensionIn
 
 
 @_action("extension/decide", "审批延期", "创建办批准（期限顺延）或驳回待审批的延期申请。", response=ExtensionOut)
-def extension_decide(request: AuthedRequest, case_id: int, payload: ExtensionDecideIn):  # type: ignore[no-untyped-def]
+def extension_decide(request: AuthedRequest, case_id: Id, payload: ExtensionDecideIn):  # type: ignore[no-untyped-def]
     pending = _pending_extension(_case(request, case_id))
     return services.extension_decide(request=pending, by=request.user, approve=payload.approve, note=payload.note)
 
@@ -126,16 +126,16 @@ def _pending_extension(case: Case) -> ExtensionRequest:
 
 
 @_action("suspend", "挂账", "需要工程项目才能解决的问题：填写项目和理由；挂账期间不计时。")
-def suspend(request: AuthedRequest, case_id: int, payload: SuspendIn):  # type: ignore[no-untyped-def]
+def suspend(request: AuthedRequest, case_id: Id, payload: SuspendIn):  # type: ignore[no-untyped-def]
     case = _case(request, case_id)
     return services.case_suspend(case=case, by=request.user, project=payload.project, reason=payload.reason)
 
 
 @_action("resume", "恢复办理", "挂账案卷恢复办理，期限顺延挂账的时间。")
-def resume(request: AuthedRequest, case_id: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def resume(request: AuthedRequest, case_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     return services.case_resume(case=_case(request, case_id), by=request.user, note=payload.note)
 
 
 @_action("reopen", "重新打开", "结案后在设定天数内，创建办可重新打开，回到待派遣。")
-def reopen(request: AuthedRequest, case_id: int, payload: ReasonIn):  # type: ignore[no-untyped-def]
+def reopen(request: AuthedRequest, case_id: Id, payload: ReasonIn):  # type: ignore[no-untyped-def]
     return services.case_reopen(case=_case(request, case_id), by=request.user, reason=payload.reason)

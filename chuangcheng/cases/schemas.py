@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Schema
 
-from chuangcheng.core.schemas import NamedRef
+from chuangcheng.core.schemas import Id, NamedRef
 
 from . import selectors
 from .choices import ExtensionStatus, Source, Status, TimeUnit
@@ -26,12 +26,12 @@ class CaseFilters(Schema):
 
     status: Status | None = Field(None, description="状态")
     open: bool | None = Field(None, description="true 只列未结束的案卷")
-    category: int | None = Field(None, description="问题小类 id")
-    parent_category: int | None = Field(None, description="问题大类 id")
-    unit: int | None = Field(None, description="处置单位 id")
-    town: int | None = Field(None, description="所属乡镇/街道 id")
+    category: Id | None = Field(None, description="问题小类 id")
+    parent_category: Id | None = Field(None, description="问题大类 id")
+    unit: Id | None = Field(None, description="处置单位 id")
+    town: Id | None = Field(None, description="所属乡镇/街道 id")
     source: Source | None = Field(None, description="来源")
-    escalation: int | None = Field(None, description="督办等级 1–3")
+    escalation: int | None = Field(None, ge=0, le=3, description="督办等级 1–3（0 为未督办）")
     light: str | None = Field(None, description="状态灯：green、yellow、red、none")
     date_from: date | None = Field(None, description="上报日期起（含）")
     date_to: date | None = Field(None, description="上报日期止（含）")
@@ -224,11 +224,6 @@ class SuggestionOut(Schema):
     people: list[NamedRef] = Field(description="对该位置负责的人（路长、段长、网格员、点位责任人）")
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="中文说明")
-    code: str = Field("", description="错误代码，如 forbidden、conflict、photo_format")
-
-
 # ----- input -------------------------------------------------------------------------------------
 
 
@@ -236,7 +231,7 @@ class CaseIn(Schema):
     """The report form's fields (multipart, beside the ``photos`` files)."""
 
     source: Source
-    category: int = Field(description="问题小类 id")
+    category: Id = Field(description="问题小类 id")
     description: str = Field(max_length=2000)
     lon: float | None = Field(None, description="经度；不填时取第一张照片的 GPS")
     lat: float | None = None
@@ -255,12 +250,12 @@ class ReasonIn(Schema):
 
 
 class MergeIn(NoteIn):
-    into: int = Field(description="合并到的案卷 id")
+    into: Id = Field(description="合并到的案卷 id")
 
 
 class DispatchIn(NoteIn):
-    unit: int = Field(description="处置单位 id")
-    handler: int | None = Field(None, description="处置人 id（可不指定）")
+    unit: Id = Field(description="处置单位 id")
+    handler: Id | None = Field(None, description="处置人 id（可不指定）")
 
 
 class VerifyIn(NoteIn):

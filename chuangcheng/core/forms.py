@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+
+from chuangcheng.core.schemas import DB_INT_MAX
 
 
 def with_blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -20,6 +23,13 @@ class FilterForm(forms.Form):
     # Fields that steer the page (e.g. table or map view) rather than filter the rows.
     not_filters: tuple[str, ...] = ()
 
+    def full_clean(self) -> None:
+        # Here rather than in __init__, so fields a subclass adds after it are bounded too.
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField):
+                _bound_integer(field)
+        super().full_clean()
+
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty values as selector filters (objects become primary keys)."""
         self.is_valid()
@@ -29,6 +39,16 @@ class FilterForm(forms.Form):
             for name, value in cleaned.items()
             if value not in (None, "") and name not in self.not_filters
         }
+
+
+def _bound_integer(field: forms.IntegerField) -> None:
+    """The database's range: a larger number in a filter would raise deep in the driver, a 500."""
+    if field.max_value is None:
+        field.max_value = DB_INT_MAX
+        field.validators.append(MaxValueValidator(DB_INT_MAX))
+    if field.min_value is None:
+        field.min_value = -DB_INT_MAX
+        field.validators.append(MinValueValidator(-DB_INT_MAX))
 
 
 # The years the holiday page can show (``core.views._year_of``).

@@ -22,11 +22,19 @@ from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja import Status as Answer
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.evidence import EvidenceUpload, check_evidence
-from chuangcheng.core.schemas import NamedRef
+from chuangcheng.core.schemas import (
+    MAX_IDEMPOTENCY_KEY,
+    ErrorOut,
+    Id,
+    NamedRef,
+    Pagination,
+    Percent,
+    idempotency_key_header,
+)
 from chuangcheng.core.types import AuthedRequest
 
 from . import access, selectors, services
@@ -41,15 +49,11 @@ router = Router(tags=["创建任务"])
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_FILES = 10
-MAX_KEY_LENGTH = 64
+MAX_KEY_LENGTH = MAX_IDEMPOTENCY_KEY
+MAX_REPLY_DAYS = 60  # the range services.notice_issue accepts
 
 
 # ----- shapes --------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="中文说明")
-    code: str = Field("", description="错误代码，如 forbidden、conflict、evidence_format")
 
 
 class MilestoneOut(Schema):
@@ -127,8 +131,8 @@ class IndicatorRef(Schema):
 class TaskFilters(Schema):
     """The ledger page's filters (``selectors.ledger``)."""
 
-    campaign: int | None = Field(None, description="创建项目 id")
-    unit: int | None = Field(None, description="单位 id（牵头或配合，含下级）")
+    campaign: Id | None = Field(None, description="创建项目 id")
+    unit: Id | None = Field(None, description="单位 id（牵头或配合，含下级）")
     status: TaskStatus | None = Field(None, description="状态；overdue 为已逾期")
     overdue: bool | None = Field(None, description="true 只列已逾期")
     deadline_from: date | None = Field(None, description="完成时限起（含）")
@@ -304,10 +308,10 @@ class ReviewIn(Schema):
 
 class NoticeIn(Schema):
     reason: str = Field(description="督办事由")
-    reply_days: int | None = Field(None, description="回复期限（工作日），留空按系统默认")
+    reply_days: int | None = Field(None, ge=1, le=MAX_REPLY_DAYS, description="回复期限（工作日），留空按系统默认")
 
 
-class NoteIn(Schema):
+class NoticeNoteIn(Schema):
     note: str = ""
 
 
@@ -317,7 +321,7 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 # ----- helpers -------------------------------------------------------------------------------------
 
 
-def _task(request: AuthedRequest, task_id: int) -> Task:
+def _task(request: AuthedRequest, task_id: Id) -> Task:
     return access.get_task_for(request.user, task_id)
 
 
@@ -355,7 +359,7 @@ def _report_for(request: AuthedRequest, report_id: int) -> ProgressReport:
     return report
 
 
-def _notice(request: AuthedRequest, notice_id: int) -> SupervisionNotice:
+def _notice(request: AuthedRequest, notice_id: Id) -> SupervisionNotice:
     return access.get_notice_for(request.user, notice_id)
 
 
@@ -407,7 +411,7 @@ def framework(request: AuthedRequest, code: str):  # type: ignore[no-untyped-def
     ),
     url_name="indicators_tasks",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def tasks(request: AuthedRequest, filters: Query[TaskFilters]):  # type: ignore[no-untyped-def]
     return selectors.ledger(request.user, filters.dict(exclude_none=True))
 
@@ -419,7 +423,7 @@ def tasks(request: AuthedRequest, filters: Query[TaskFilters]):  # type: ignore[
     description="含进展报送（及佐证材料下载地址）、全部事件（时间线）和督办单；不在当前用户范围内的任务返回 404。",
     url_name="indicators_task",
 )
-def task_detail(request: AuthedRequest, task_id: int):  # type: ignore[no-untyped-def]
+def task_detail(request: AuthedRequest, task_id: Id):  # type: ignore[no-untyped-def]
     return _detail(request, _task(request, task_id))
 
 
@@ -430,7 +434,7 @@ def task_detail(request: AuthedRequest, task_id: int):  # type: ignore[no-untype
     description="创建办的审核队列：待审核的进展报送，先报先审。",
     url_name="indicators_review_queue",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def review_queue(request: AuthedRequest):  # type: ignore[no-untyped-def]
     if not access.is_reviewer(request.user):
         raise PermissionDenied(_("只有创建办可以审核报送"))
@@ -444,7 +448,7 @@ def review_queue(request: AuthedRequest):  # type: ignore[no-untyped-def]
     description="单位只见下发给本单位的督办单，创建办、督查室和领导见全部；新的在前。分页同推进台帐。",
     url_name="indicators_notices",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def notices(request: AuthedRequest, status: NoticeStatus | None = None):  # type: ignore[no-untyped-def]
     qs = access.notices_for(request.user).select_related("task", "unit", "issued_by", "replied_by")
     if status:
@@ -458,7 +462,7 @@ def notices(request: AuthedRequest, status: NoticeStatus | None = None):  # type
     summary="督办单详情",
     url_name="indicators_notice",
 )
-def notice_detail(request: AuthedRequest, notice_id: int):  # type: ignore[no-untyped-def]
+def notice_detail(request: AuthedRequest, notice_id: Id):  # type: ignore[no-untyped-def]
     return _notice(request, notice_id)
 
 
@@ -476,15 +480,16 @@ def notice_detail(request: AuthedRequest, notice_id: int):  # type: ignore[no-un
         "牵头或配合单位的单位管理员、处置人员可以报送；上一份报送待审核时不能再报送（409）。"
     ),
     url_name="indicators_report",
+    openapi_extra=idempotency_key_header("客户端生成的唯一键，最长 64 字符"),
 )
 def report(  # type: ignore[no-untyped-def]
     request: AuthedRequest,
-    task_id: int,
-    percent: Form[int],
+    task_id: Id,
+    percent: Form[Percent],
     narrative: Form[str],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
     idempotency_key: str | None = Header(  # type: ignore[assignment]
-        None, alias="Idempotency-Key", description="客户端生成的唯一键，最长 64 字符"
+        None, alias="Idempotency-Key", include_in_schema=False
     ),
 ):
     key = _require_key(idempotency_key)
@@ -503,7 +508,7 @@ def report(  # type: ignore[no-untyped-def]
     description="创建办通过（任务进度按报送认定，100% 即完成）或退回（须填写意见）一份待审核的报送。",
     url_name="indicators_review",
 )
-def review(request: AuthedRequest, report_id: int, payload: ReviewIn):  # type: ignore[no-untyped-def]
+def review(request: AuthedRequest, report_id: Id, payload: ReviewIn):  # type: ignore[no-untyped-def]
     if not access.is_reviewer(request.user):
         raise PermissionDenied(_("只有创建办可以审核报送"))
     found = _report_for(request, report_id)
@@ -517,7 +522,7 @@ def review(request: AuthedRequest, report_id: int, payload: ReviewIn):  # type: 
     description="创建办或督查室向任务的牵头单位下发督办单，回复期限按工作日计算。",
     url_name="indicators_notice_issue",
 )
-def notice_issue(request: AuthedRequest, task_id: int, payload: NoticeIn):  # type: ignore[no-untyped-def]
+def notice_issue(request: AuthedRequest, task_id: Id, payload: NoticeIn):  # type: ignore[no-untyped-def]
     task = _task(request, task_id)
     made = services.notice_issue(task=task, by=request.user, reason=payload.reason, reply_days=payload.reply_days)
     return Answer(201, made)
@@ -532,7 +537,7 @@ def notice_issue(request: AuthedRequest, task_id: int, payload: NoticeIn):  # ty
 )
 def notice_reply(  # type: ignore[no-untyped-def]
     request: AuthedRequest,
-    notice_id: int,
+    notice_id: Id,
     reply: Form[str],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
@@ -548,7 +553,7 @@ def notice_reply(  # type: ignore[no-untyped-def]
     description="单位回复后，创建办或督查室办结督办单。",
     url_name="indicators_notice_close",
 )
-def notice_close(request: AuthedRequest, notice_id: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def notice_close(request: AuthedRequest, notice_id: Id, payload: NoticeNoteIn):  # type: ignore[no-untyped-def]
     notice = _notice(request, notice_id)
     return services.notice_close(notice=notice, by=request.user, note=payload.note)
 

@@ -27,13 +27,13 @@ from .views_io import (
 router = Router(tags=["测评体系：导入导出"])
 
 
-class ImportErrorOut(Schema):
+class LedgerImportErrorOut(Schema):
     row: int | None = Field(description="Excel 行号；null 表示整个文件的问题")
     column: str = Field(description="列名（表头）；空表示整行或整个文件")
     message: str
 
 
-class ImportResultOut(Schema):
+class LedgerImportResultOut(Schema):
     ok: bool = Field(description="每一行都通过校验")
     written: bool = Field(description="是否写入了数据")
     kind: str = Field(description="framework 测评体系 或 tasks 任务分解表")
@@ -44,7 +44,7 @@ class ImportResultOut(Schema):
     skipped: int = Field(description="仅导入无误的行时，跳过的有错误的行数")
     warnings: list[str] = Field(description="提示，如已有但文件中没有的指标（不会删除）")
     error_count: int = Field(description="错误总数（errors 最多列出前 500 条）")
-    errors: list[ImportErrorOut]
+    errors: list[LedgerImportErrorOut]
 
 
 def _file_response(what: str) -> dict:
@@ -76,7 +76,7 @@ def _import(request: AuthedRequest, kind: str, code: str, file: UploadedFile, pa
 
 @router.post(
     "/{code}/import/framework",
-    response=ImportResultOut,
+    response=LedgerImportResultOut,
     summary="导入测评体系（Excel）",
     description=IMPORT_HELP + "文件中没有的已有指标不会删除，只在 warnings 中提示。",
     url_name="indicators_import_framework",
@@ -89,7 +89,7 @@ def import_framework(  # type: ignore[no-untyped-def]
 
 @router.post(
     "/{code}/import/tasks",
-    response=ImportResultOut,
+    response=LedgerImportResultOut,
     summary="导入任务分解表（Excel）",
     description=IMPORT_HELP + "每个新增或修改的任务写一条“导入”事件。",
     url_name="indicators_import_tasks",

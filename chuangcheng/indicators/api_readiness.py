@@ -52,7 +52,7 @@ class UnitLoadOut(Schema):
     cases: int
 
 
-class NodeOut(Schema):
+class ReadinessNodeOut(Schema):
     id: int
     parent_id: int | None
     code: str
@@ -87,7 +87,7 @@ class SnapshotOut(Schema):
     predicted_total: Decimal
 
 
-class MilestoneOut(Schema):
+class ReadinessMilestoneOut(Schema):
     name: str
     date: dt.date
     days: int
@@ -101,8 +101,8 @@ class ReadinessOut(Schema):
     max_total: Decimal
     pass_score: Decimal
     passes: bool
-    next_milestone: MilestoneOut | None
-    nodes: list[NodeOut] = Field(description="深度优先")
+    next_milestone: ReadinessMilestoneOut | None
+    nodes: list[ReadinessNodeOut] = Field(description="深度优先")
     by_unit: list[UnitGapOut]
     untasked_gap: Decimal
     undispatched_gap: Decimal

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from chuangcheng.core.schemas import Id, Pagination
 from chuangcheng.core.types import AuthedRequest
 
 from . import selectors, services
@@ -32,7 +33,7 @@ class UnreadCountOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] = Field(max_length=1000, description="消息 id；不属于当前用户的 id 被忽略")
+    ids: list[Id] = Field(max_length=1000, description="消息 id；不属于当前用户的 id 被忽略")
 
 
 class MarkedOut(Schema):
@@ -49,7 +50,7 @@ class MarkedOut(Schema):
         f"分页：page 从 1 起，page_size 默认 {PAGE_SIZE}、最大 {MAX_PAGE_SIZE}，返回 {{count, items}}。"
     ),
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def inbox(request: AuthedRequest, unread: bool = False):  # type: ignore[no-untyped-def]
     return selectors.inbox_for_user(user=request.user, filters={"unread": unread})
 

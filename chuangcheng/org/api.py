@@ -2,7 +2,7 @@ from typing import Any
 
 from ninja import Field, Router, Schema
 
-from chuangcheng.core.schemas import NamedRef
+from chuangcheng.core.schemas import Id, NamedRef
 from chuangcheng.core.types import AuthedRequest
 
 from .access import scope_for
@@ -136,7 +136,7 @@ def units(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ignore[
 
 
 @router.get("/people", response=list[PersonOut], summary="人员列表")
-def people(request: AuthedRequest, q: str = "", role: str = "", unit: int | None = None):  # type: ignore[no-untyped-def]
+def people(request: AuthedRequest, q: str = "", role: str = "", unit: Id | None = None):  # type: ignore[no-untyped-def]
     return person_list_for_user(user=request.user, filters={"q": q, "role": role, "unit": unit})[:1000]
 
 
@@ -156,7 +156,7 @@ def unit_tree(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ign
     summary="单位详情",
     description="含下级单位和人员；不在当前用户范围内的单位返回 404。",
 )
-def unit_detail(request: AuthedRequest, id: int):  # type: ignore[no-untyped-def]
+def unit_detail(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
     return get_unit_for_user(request.user, id)
 
 
@@ -166,5 +166,5 @@ def unit_detail(request: AuthedRequest, id: int):  # type: ignore[no-untyped-def
     summary="人员详情",
     description="含手机号和各单位的角色；不在当前用户范围内的人员返回 404。",
 )
-def person_detail(request: AuthedRequest, id: int):  # type: ignore[no-untyped-def]
+def person_detail(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
     return get_person_for_user(request.user, id)

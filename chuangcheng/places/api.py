@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from chuangcheng.core.schemas import NamedRef
+from chuangcheng.core.schemas import Count, NamedRef
 from chuangcheng.core.types import AuthedRequest
 
 from . import selectors
@@ -106,7 +106,7 @@ def responsibility(request: HttpRequest, lon: float, lat: float, crs: str = "wgs
     summary="路段图层（GeoJSON）",
     url_name="places_segments_geojson",
 )
-def segments_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATURES):  # type: ignore[no-untyped-def]
+def segments_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES):  # type: ignore[no-untyped-def]
     """Visible road segments overlapping ``bbox``; longest first when capped."""
     qs = selectors.segment_list_for_user(user=request.user).order_by("-length_m", "pk")
     rows, truncated = _capped(qs, bbox, limit)
@@ -116,7 +116,7 @@ def segments_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FE
 @router.get(
     "/grids.geojson", response=FeatureCollectionOut, summary="网格图层（GeoJSON）", url_name="places_grids_geojson"
 )
-def grids_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATURES):  # type: ignore[no-untyped-def]
+def grids_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES):  # type: ignore[no-untyped-def]
     """Visible grids overlapping ``bbox``; largest first when capped."""
     qs = selectors.grid_list_for_user(user=request.user).order_by("-area_m2", "pk")
     rows, truncated = _capped(qs, bbox, limit)
@@ -126,7 +126,7 @@ def grids_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATU
 @router.get(
     "/sites.geojson", response=FeatureCollectionOut, summary="点位图层（GeoJSON）", url_name="places_sites_geojson"
 )
-def sites_geojson(request: AuthedRequest, bbox: str = "", limit: int = MAX_FEATURES):  # type: ignore[no-untyped-def]
+def sites_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES):  # type: ignore[no-untyped-def]
     """Visible sites (points and polygons) overlapping ``bbox``."""
     qs = selectors.site_list_for_user(user=request.user)
     rows, truncated = _capped(qs, bbox, limit)

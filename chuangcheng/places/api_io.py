@@ -27,6 +27,26 @@ from .views_io import (
 
 router = Router(tags=["责任体系：导入导出"])
 
+# The export is JSON text (a FeatureCollection), not binary: a generated client parses it as such.
+GEOJSON_SCHEMA = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "geometry": {"type": ["object", "null"]},
+                    "properties": {"type": "object", "description": "属性名为中文表头"},
+                },
+            },
+        },
+    },
+}
 KIND_HELP = "kind：segment 路段、grid 网格、site 点位、shop 门店。"
 
 
@@ -87,7 +107,11 @@ def export_xlsx(request: AuthedRequest, kind: Kind, filters: Query[ExportFilters
     "/export/{kind}.geojson",
     summary="导出 GeoJSON",
     description="与导出 Excel 相同的数据，GeoJSON FeatureCollection，属性名为中文表头。" + KIND_HELP,
-    openapi_extra=_file_response("application/geo+json", "GeoJSON 文件"),
+    openapi_extra={
+        "responses": {
+            200: {"description": "GeoJSON 文件", "content": {"application/geo+json": {"schema": GEOJSON_SCHEMA}}}
+        }
+    },
     url_name="places_export_geojson",
 )
 def export_geojson(request: AuthedRequest, kind: Kind, filters: Query[ExportFilters]) -> StreamingHttpResponse:

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from chuangcheng.core.schemas import Id, Pagination
 from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.models import Person
 
@@ -84,7 +85,7 @@ def add_kind(place: PlaceKind) -> None:
         operation_id=f"places_{place.kind}_list",
         url_name=f"places_{place.kind}_list",
     )
-    @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
     def list_view(request: AuthedRequest, filters: Query[place.filters]):  # type: ignore[name-defined,no-untyped-def]
         return place.list_for_user(user=request.user, filters=filters.dict(exclude_none=True))
 
@@ -96,7 +97,7 @@ def add_kind(place: PlaceKind) -> None:
         operation_id=f"places_{place.kind}_detail",
         url_name=f"places_{place.kind}_detail",
     )
-    def detail_view(request: AuthedRequest, id: int):  # type: ignore[no-untyped-def]
+    def detail_view(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
         return place.get_for_user(request.user, id)
 
 

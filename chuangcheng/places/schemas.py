@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from chuangcheng.core.schemas import NamedRef
+from chuangcheng.core.schemas import Id, NamedRef
 
 from . import selectors
 from .choices import PledgeStatus, RoadClass
@@ -22,27 +22,27 @@ Kind = Literal["segment", "grid", "site", "shop"]
 
 class PlaceFilters(Schema):
     q: str = Field("", description="名称或编码（门店还搜经营者，点位还搜地址）")
-    unit: int | None = Field(None, description="单位 id：路段/门店的包保单位，点位的责任单位，网格的街道或社区")
+    unit: Id | None = Field(None, description="单位 id：路段/门店的包保单位，点位的责任单位，网格的街道或社区")
 
 
 class SegmentFilters(PlaceFilters):
     road_class: RoadClass | None = Field(None, description="道路等级")
-    chief: int | None = Field(None, description="路长或段长的人员 id")
-    grid: int | None = Field(None, description="所在网格 id")
+    chief: Id | None = Field(None, description="路长或段长的人员 id")
+    grid: Id | None = Field(None, description="所在网格 id")
 
 
 class GridFilters(PlaceFilters):
-    street: int | None = Field(None, description="所属街道/乡镇 id")
+    street: Id | None = Field(None, description="所属街道/乡镇 id")
 
 
 class SiteFilters(PlaceFilters):
-    site_type: int | None = Field(None, description="点位类型 id")
+    site_type: Id | None = Field(None, description="点位类型 id")
 
 
 class ShopFilters(PlaceFilters):
-    segment: int | None = Field(None, description="所在路段 id")
+    segment: Id | None = Field(None, description="所在路段 id")
     pledge_status: PledgeStatus | None = Field(None, description="责任书状态")
-    chief: int | None = Field(None, description="所在路段的路长或段长的人员 id")
+    chief: Id | None = Field(None, description="所在路段的路长或段长的人员 id")
 
 
 class ExportFilters(SegmentFilters, GridFilters, SiteFilters, ShopFilters):

@@ -25,6 +25,7 @@ from chuangcheng.org.models import Person
 
 from . import selectors
 from .exports import EXPORTERS, BaseExporter, template_sheets
+from .forms import GridFilterForm, PlaceFilterForm, SegmentFilterForm, ShopFilterForm, SiteFilterForm
 from .imports import IMPORTERS, ImportMode, import_file
 
 # A file with every row wrong would make a page nobody reads; the count says how many more.
@@ -35,6 +36,13 @@ LISTS: dict[str, Callable[..., QuerySet]] = {
     "grid": selectors.grid_list_for_user,
     "site": selectors.site_list_for_user,
     "shop": selectors.shop_list_for_user,
+}
+# An export page holds what its list page shows: the same form validates the same GET values.
+FILTER_FORMS: dict[str, type[PlaceFilterForm]] = {
+    "segment": SegmentFilterForm,
+    "grid": GridFilterForm,
+    "site": SiteFilterForm,
+    "shop": ShopFilterForm,
 }
 
 
@@ -119,10 +127,17 @@ def geojson_response(exporter: BaseExporter) -> StreamingHttpResponse:
 @login_required
 def export_xlsx(request: AuthedRequest, kind: str) -> FileResponse:
     """The filtered list as .xlsx."""
-    return xlsx_response(exporter_for(request.user, kind, request.GET.dict()))
+    return xlsx_response(exporter_for(request.user, kind, _list_filters(request, kind)))
 
 
 @login_required
 def export_geojson(request: AuthedRequest, kind: str) -> StreamingHttpResponse:
     """The filtered list as a GeoJSON FeatureCollection, streamed."""
-    return geojson_response(exporter_for(request.user, kind, request.GET.dict()))
+    return geojson_response(exporter_for(request.user, kind, _list_filters(request, kind)))
+
+
+def _list_filters(request: AuthedRequest, kind: str) -> dict:
+    """The list page's valid filters; an invalid or out-of-range value is dropped, as on the page."""
+    if kind not in FILTER_FORMS:
+        raise Http404(_("未知的导出类型"))
+    return FILTER_FORMS[kind](request.GET, user=request.user).filters()
