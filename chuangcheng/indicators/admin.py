@@ -51,11 +51,14 @@ class TaskAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "percent", "reported_percent", "last_reported_at", "done_at", "overdue_at"]
 
 
+# uploaded_at is not editable: shown in an inline, it must be read-only or the form cannot be built.
+EVIDENCE_COLUMNS = ("original_name", "file_type", "size", "uploaded_at")
+
+
 class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
     model = Evidence
-    fields = ["original_name", "file_type", "size", "uploaded_at"]
-    # uploaded_at is not editable: listed in fields, it must be read-only or the form cannot be built.
-    readonly_fields = fields
+    fields = EVIDENCE_COLUMNS
+    readonly_fields = EVIDENCE_COLUMNS
 
 
 @admin.register(ProgressReport)
