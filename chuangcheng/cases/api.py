@@ -22,7 +22,7 @@ from chuangcheng.core.schemas import MAX_IDEMPOTENCY_KEY, Id, Pagination, idempo
 from chuangcheng.core.types import AuthedRequest
 
 from . import routing, selectors, services
-from .access import can_intake
+from .access import can_intake, can_report
 from .api_actions import router as actions_router
 from .models import Category
 from .schemas import (
@@ -159,6 +159,9 @@ def create(  # type: ignore[no-untyped-def]
         None, alias="Idempotency-Key", include_in_schema=False
     ),
 ):
+    # The same roles as the report page: the service also serves anonymous citizens, so it cannot ask.
+    if not can_report(request.user):
+        raise DomainError(_("您没有上报问题的权限"), code="forbidden")
     key = _require_key(idempotency_key)
     processed = _process_all(photos or [])
     case, created = services.case_report(
