@@ -36,14 +36,19 @@ def sample_points(count: int, seed: int = 20260101) -> list[tuple[float, float]]
 
 
 def time_lookups(points: list[tuple[float, float]]) -> tuple[float, int]:
+    from chuangcheng.org.choices import Role
+    from chuangcheng.org.models import Person
     from chuangcheng.places.selectors import responsibility_at
 
+    # As the office asks: it sees the whole map, so every hit is named.
+    office = Person.objects.filter(memberships__role=Role.OFFICE).first()
+    assert office is not None, "the demo county has an office persona"
     for lon, lat in points[:50]:  # warm the connection and caches
-        responsibility_at(lon, lat)
+        responsibility_at(lon, lat, user=office)
     hits = 0
     started = time.perf_counter()
     for lon, lat in points:
-        hits += responsibility_at(lon, lat).segment is not None
+        hits += responsibility_at(lon, lat, user=office).segment is not None
     return time.perf_counter() - started, hits
 
 

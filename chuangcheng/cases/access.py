@@ -12,7 +12,7 @@ from django.utils import timezone
 from chuangcheng.core.errors import DomainError
 from chuangcheng.org.access import Scope, scope_for, unit_visible
 from chuangcheng.org.choices import Role
-from chuangcheng.org.models import Membership, Person
+from chuangcheng.org.models import Person
 
 from .choices import Action, ExtensionStatus, Status
 from .models import Case
@@ -37,15 +37,8 @@ def holds_case(scope: Scope, case: Case) -> bool:
         return False
     if case.handler_id is not None and case.handler_id == scope.person_id:
         return True
-    return any(case.unit.path.startswith(p) for p in _unit_role_paths(scope.person_id))
-
-
-def _unit_role_paths(person_id: int | None) -> list[str]:
-    """The units where the person holds a unit role: a road chief's or supervisor's own unit does not count."""
-    if person_id is None:
-        return []
-    rows = Membership.objects.filter(person_id=person_id, role__in=UNIT_ROLES).values_list("unit__path", flat=True)
-    return [path for path in rows if path]  # an empty path would prefix-match every unit
+    # unit_paths are the unit-role memberships only: a road chief's or supervisor's own unit does not count.
+    return any(case.unit.path.startswith(p) for p in scope.unit_paths)
 
 
 def require_holder(person: Person, case: Case, *, action: str) -> None:
@@ -57,7 +50,7 @@ def require_holder(person: Person, case: Case, *, action: str) -> None:
 def require_independent_verifier(person: Person, case: Case) -> None:
     """核查 must be done by the office or supervision, and never by the unit that handled it."""
     scope = require_role(person, Role.OFFICE, Role.SUPERVISOR, action="核查")
-    own_units = [p for p in scope.unit_paths if case.unit is not None and case.unit.path.startswith(p)]
+    own_units = [p for p in scope.member_paths if case.unit is not None and case.unit.path.startswith(p)]
     if own_units or (case.handler_id is not None and case.handler_id == person.pk):
         raise DomainError("处置单位不能核查自己办理的案卷", code="forbidden")
 

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from chuangcheng.core.errors import DomainError
 from chuangcheng.org.access import Scope, scope_for
 from chuangcheng.org.choices import Role
-from chuangcheng.org.models import Membership, Person, Unit
+from chuangcheng.org.models import Person, Unit
 
 from .choices import NoticeStatus, TaskStatus
 from .models import Evidence, SupervisionNotice, Task
 
-UNIT_ROLES = (Role.UNIT_ADMIN, Role.HANDLER)
 REVIEWER_ROLES = (Role.OFFICE,)
 NOTICE_ROLES = (Role.OFFICE, Role.SUPERVISOR)
 
@@ -32,14 +31,7 @@ def _scope(user: Person | None) -> Scope | None:
 
 def unit_role_paths(user: Person) -> list[str]:
     """Paths of the units where ``user`` holds a unit role (an inspector's own unit does not count)."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    cached: list[str] | None = getattr(user, "_indicator_unit_paths", None)
-    if cached is None:
-        rows = Membership.objects.filter(person=user, role__in=UNIT_ROLES).values_list("unit__path", flat=True)
-        cached = sorted({path for path in rows if path})  # an empty path would prefix-match every unit
-        user._indicator_unit_paths = cached  # type: ignore[attr-defined]
-    return cached
+    return list(scope_for(user).unit_paths)
 
 
 def _under(paths: list[str], field: str) -> Q:

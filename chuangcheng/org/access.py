@@ -2,6 +2,12 @@
 
 Every selector that lists unit-scoped objects asks ``scope_for(user)`` and filters in
 the query; templates never decide visibility.
+
+Only the unit roles (unit admin, handler) see a unit's subtree through their membership.
+The other roles' membership unit says where they work, not what they see: county-wide roles
+see everything; a road chief sees their segments and what lies along them, whatever unit
+their membership is on (``places.selectors``); inspectors and volunteers see what they
+reported themselves.
 """
 
 from __future__ import annotations
@@ -16,12 +22,18 @@ from .models import Membership, Person, Unit
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see: everything, or the subtrees of some units, plus roles held."""
+    """What a user may see: everything, or the subtrees of some units, plus roles held.
+
+    ``unit_paths`` are the units of the user's unit-role memberships (what they see);
+    ``member_paths`` the units of all their memberships (where they work, e.g. so that the
+    supervision office does not verify a case it handled itself).
+    """
 
     roles: frozenset[str]
     all_units: bool
     unit_paths: tuple[str, ...] = field(default_factory=tuple)
     person_id: int | None = None
+    member_paths: tuple[str, ...] = field(default_factory=tuple)
 
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
@@ -59,8 +71,14 @@ def scope_for(person: Person) -> Scope:
     roles = frozenset(m.role for m in memberships)
     all_units = person.is_superuser or bool(roles & Role.county_wide())
     # An empty path (a bulk-loaded unit awaiting rebuild_unit_paths) would prefix-match every unit.
-    paths = tuple(sorted({m.unit.path for m in memberships if m.unit.path}))
-    scope = Scope(roles=roles, all_units=all_units, unit_paths=paths, person_id=person.pk)
+    member = [m for m in memberships if m.unit.path]
+    scope = Scope(
+        roles=roles,
+        all_units=all_units,
+        unit_paths=tuple(sorted({m.unit.path for m in member if m.role in Role.unit_scoped()})),
+        person_id=person.pk,
+        member_paths=tuple(sorted({m.unit.path for m in member})),
+    )
     person._scope_cache = scope  # type: ignore[attr-defined]
     return scope
 

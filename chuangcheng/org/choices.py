@@ -35,5 +35,10 @@ class Role(models.TextChoices):
         return frozenset({cls.OFFICE, cls.SUPERVISOR, cls.LEADER})
 
     @classmethod
+    def unit_scoped(cls) -> frozenset[str]:
+        """Roles that see their membership unit's subtree (a road chief's unit gives them nothing)."""
+        return frozenset({cls.UNIT_ADMIN, cls.HANDLER})
+
+    @classmethod
     def map_editors(cls) -> frozenset[str]:
         return frozenset({cls.OFFICE})

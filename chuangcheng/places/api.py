@@ -9,7 +9,6 @@ capped number of features: a truncated answer says so, and the map asks the user
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -84,9 +83,9 @@ def _capped(qs: QuerySet, bbox: str, limit: int) -> tuple[list, bool]:
 @router.get(
     "/responsibility", response=ResponsibilityOut, summary="按坐标查询责任主体", url_name="places_responsibility"
 )
-def responsibility(request: HttpRequest, lon: float, lat: float, crs: str = "wgs84"):  # type: ignore[no-untyped-def]
-    """Route a point (``crs``: wgs84, cgcs2000 or gcj02) to its segment, grid and site."""
-    found = responsibility_at(lon, lat, crs=crs)
+def responsibility(request: AuthedRequest, lon: float, lat: float, crs: str = "wgs84"):  # type: ignore[no-untyped-def]
+    """Route a point (``crs``: wgs84, cgcs2000 or gcj02) to the segment, grid and site the user may see."""
+    found = responsibility_at(lon, lat, user=request.user, crs=crs)
     return {
         "lon": found.lon,
         "lat": found.lat,

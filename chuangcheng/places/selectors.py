@@ -106,20 +106,26 @@ def route_point(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float |
     )
 
 
-def responsibility_at(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float | None = None) -> Responsibility:
-    """Route a point to its responsible segment, grid and site (GCJ-02 input is converted)."""
+def responsibility_at(
+    lon: float, lat: float, *, user: Person, crs: str = "wgs84", radius_m: float | None = None
+) -> Responsibility:
+    """Route a point to its responsible segment, grid and site (GCJ-02 input is converted).
+
+    Only what ``user`` may see is named: a segment, grid or site outside their scope is left
+    out, with its unit and people, as if the point fell on none.
+    """
     routed = route_point(lon, lat, crs=crs, radius_m=radius_m)
-    segments = RoadSegment.objects.select_related("unit", "chief", "section_chief").defer("geometry")
-    grids = Grid.objects.select_related("street", "community", "grid_worker").defer("geometry")
-    sites = Site.objects.select_related("unit", "person", "site_type").defer("geometry")
+    segments = segment_list_for_user(user=user).select_related("unit", "chief", "section_chief").defer("geometry")
+    grids = grid_list_for_user(user=user).defer("geometry")
+    sites = site_list_for_user(user=user).defer("geometry")
     return Responsibility(
         lon=routed.lon,
         lat=routed.lat,
-        segment=segments.filter(pk=routed.segment_id).first() if routed.segment_id else None,
-        segment_distance_m=routed.segment_distance_m,
+        segment=(segment := segments.filter(pk=routed.segment_id).first() if routed.segment_id else None),
+        segment_distance_m=routed.segment_distance_m if segment else None,
         grid=grids.filter(pk=routed.grid_id).first() if routed.grid_id else None,
-        site=sites.filter(pk=routed.site_id).first() if routed.site_id else None,
-        site_distance_m=routed.site_distance_m,
+        site=(site := sites.filter(pk=routed.site_id).first() if routed.site_id else None),
+        site_distance_m=routed.site_distance_m if site else None,
     )
 
 
@@ -130,8 +136,13 @@ def _segment_scope_q(user: Person) -> Q:
         return Q()
     q = scope.unit_q("unit") if scope.has(Role.UNIT_ADMIN, Role.HANDLER) else Q(pk__in=[])
     if scope.has(Role.ROAD_CHIEF):
-        q |= Q(chief=user) | Q(section_chief=user)
+        q |= _chief_q(user)
     return q
+
+
+def _chief_q(user: Person, prefix: str = "") -> Q:
+    """Segments (or, with a prefix, rows of segments) where ``user`` is 路长 or 段长."""
+    return Q(**{f"{prefix}chief": user}) | Q(**{f"{prefix}section_chief": user})
 
 
 def segment_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[RoadSegment]:
@@ -155,7 +166,10 @@ def grid_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet
     scope = scope_for(user)
     qs = Grid.objects.select_related("street", "community", "grid_worker")
     if not scope.all_units:
-        qs = qs.filter(scope.unit_q("street") | scope.unit_q("community") | Q(grid_worker=user))
+        q = scope.unit_q("street") | scope.unit_q("community") | Q(grid_worker=user)
+        if scope.has(Role.ROAD_CHIEF):  # the grids their segments lie in
+            q |= Q(pk__in=RoadSegment.objects.filter(_chief_q(user)).values("grid_id"))
+        qs = qs.filter(q)
     if search := filters.get("q"):
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
     if street := filters.get("street"):

@@ -63,7 +63,7 @@ def test_units_and_people_are_scoped_to_the_user(client, world):
 
 
 def test_responsibility_returns_the_segment_its_unit_and_people(client, world, segment):
-    client.force_login(world.inspector)
+    client.force_login(world.office)
 
     response = client.get("/api/places/responsibility", {"lon": 114.3, "lat": 34.80005})
 
@@ -78,7 +78,7 @@ def test_responsibility_returns_the_segment_its_unit_and_people(client, world, s
 def test_responsibility_accepts_gcj02(client, world, segment):
     from chuangcheng.core.geo import wgs84_to_gcj02
 
-    client.force_login(world.inspector)
+    client.force_login(world.office)
     lon, lat = wgs84_to_gcj02(114.3, 34.80005)
 
     body = client.get("/api/places/responsibility", {"lon": lon, "lat": lat, "crs": "gcj02"}).json()

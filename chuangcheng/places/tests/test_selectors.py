@@ -8,7 +8,10 @@ import pytest
 from django.http import Http404
 
 from chuangcheng.core.errors import DomainError
+from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person
+from chuangcheng.org.selectors import person_list_for_user, unit_list_for_user
+from chuangcheng.org.services import membership_grant, person_create
 from chuangcheng.places import routing
 from chuangcheng.places.models import Grid, RoadSegment, Shop, Site, SiteType
 from chuangcheng.places.selectors import (
@@ -197,7 +200,7 @@ class TestResponsibilityAt:
         county_map.site_a.person = world.handler_a
         county_map.site_a.save()
 
-        found = responsibility_at(*at(0, 3))
+        found = responsibility_at(*at(0, 3), user=world.office)
 
         assert found.segment == county_map.seg_a
         assert found.grid == county_map.grid_a
@@ -207,4 +210,65 @@ class TestResponsibilityAt:
 
     def test_an_unknown_coordinate_system_is_a_domain_error_in_chinese(self, world):
         with pytest.raises(DomainError, match="坐标系"):
-            responsibility_at(114.3, 34.8, crs="bd09")
+            responsibility_at(114.3, 34.8, user=world.office, crs="bd09")
+
+
+# ---- a road chief's scope is their segments, whatever unit their membership is on -------------
+
+
+@pytest.fixture
+def chief_on_root(world, county_map) -> Person:
+    """段长 of A-01 (which lies in 东关一网格), with the road-chief membership on the county root."""
+    chief = person_create(username="chief_root", real_name="钱段长", unit=world.county, password="x")
+    membership_grant(person=chief, unit=world.county, role=Role.ROAD_CHIEF)
+    county_map.seg_a.section_chief = chief
+    county_map.seg_a.grid = county_map.grid_a
+    county_map.seg_a.save(update_fields=["section_chief", "grid"])
+    return chief
+
+
+def test_a_road_chief_on_the_county_root_sees_their_segment_and_what_lies_along_it(world, county_map, chief_on_root):
+    user = chief_on_root
+
+    assert codes(segment_list_for_user(user=user)) == {"A-01"}
+    assert codes(shop_list_for_user(user=user)) == {"M-A"}
+    assert codes(grid_list_for_user(user=user)) == {"410221001001001"}  # the grid A-01 lies in
+    assert codes(site_list_for_user(user=user)) == set()
+
+
+def test_a_road_chief_on_the_county_root_sees_no_units_or_people_through_the_membership(
+    world, county_map, chief_on_root
+):
+    assert list(unit_list_for_user(user=chief_on_root)) == []
+    assert list(person_list_for_user(user=chief_on_root)) == []
+
+
+@pytest.mark.parametrize("persona", ["inspector", "volunteer"])
+def test_street_reporters_see_nothing_of_the_map_through_their_membership(world, county_map, persona):
+    user = getattr(world, persona)  # the volunteer's membership is on 东关社区, the grid's community
+
+    assert codes(grid_list_for_user(user=user)) == set()
+    assert codes(site_list_for_user(user=user)) == set()
+    assert list(person_list_for_user(user=user)) == []
+
+
+@pytest.mark.parametrize("persona", ["inspector", "volunteer", "admin_b", "chief_b"])
+def test_the_responsibility_answer_names_nothing_the_caller_may_not_see(client, world, county_map, persona):
+    client.force_login(getattr(world, persona))
+    lon, lat = at(0, 3)  # on A-01, in 东关一网格, beside 点位 P-A: all 城关街道's
+
+    found = client.get("/api/places/responsibility", {"lon": lon, "lat": lat}).json()
+
+    assert (found["segment"], found["grid"], found["site"]) == (None, None, None)
+    assert (found["units"], found["people"]) == ([], [])
+
+
+def test_the_responsibility_answer_names_what_the_caller_sees(client, world, county_map):
+    client.force_login(world.chief_a)
+    lon, lat = at(0, 3)
+
+    found = client.get("/api/places/responsibility", {"lon": lon, "lat": lat}).json()
+
+    assert found["segment"]["name"] == "路段A-01"
+    assert found["grid"] is None  # chief_a's segment is in no grid here, and P-A is not theirs
+    assert [p["name"] for p in found["people"]] == ["孙路长"]
