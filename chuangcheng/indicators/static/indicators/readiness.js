@@ -7,6 +7,9 @@
   var data = JSON.parse(source.textContent);
   var text = data.text;
   var charts = [];
+  // Tooltips drawn on the canvas, not as HTML: indicator and unit names are user text, and the
+  // HTML tooltip carries style="" attributes the Content-Security-Policy refuses.
+  var TOOLTIP = { renderMode: "richText" };
 
   function empty(el) {
     el.textContent = text.empty;
@@ -24,7 +27,7 @@
 
   var gaps = data.gaps;
   draw("chart-gaps", {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: Object.assign({ trigger: "axis", axisPointer: { type: "shadow" } }, TOOLTIP),
     legend: { data: [text.predicted, text.gap] },
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: "value" },
@@ -37,7 +40,7 @@
 
   var trend = data.trend;
   draw("chart-trend", {
-    tooltip: { trigger: "axis" },
+    tooltip: Object.assign({ trigger: "axis" }, TOOLTIP),
     grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: trend.dates },
     yAxis: { type: "value", min: 0, max: trend.max || null },
@@ -50,7 +53,7 @@
 
   var units = data.units;
   draw("chart-units", {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: Object.assign({ trigger: "axis", axisPointer: { type: "shadow" } }, TOOLTIP),
     legend: { data: [text.task_gap, text.case_gap] },
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: "value" },
