@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from chuangcheng.conftest import PASSWORD
@@ -105,3 +107,14 @@ def hover_map_at(page: Page, lon: float, lat: float, *, index: int = 0) -> None:
     for dx in (6, 0):
         page.mouse.move(box["x"] + x + dx, box["y"] + y)
         page.wait_for_timeout(50)
+
+
+def xlsx_bytes(headers: tuple[str, ...] | list[str], rows: list[tuple]) -> bytes:
+    """A one-sheet .xlsx: a header row, then ``rows``, as an official's spreadsheet would be."""
+    buffer = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(list(headers))
+    for row in rows:
+        book.active.append(list(row))
+    book.save(buffer)
+    return buffer.getvalue()

@@ -15,7 +15,6 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -39,6 +38,8 @@ from chuangcheng.org.services import membership_grant, person_create, unit_creat
 from chuangcheng.places.imports import import_file
 from chuangcheng.places.models import Grid, PledgeItem, RoadSegment, Shop, Site, SiteType
 from chuangcheng.places.services import shop_save
+
+from .helpers import xlsx_bytes
 
 CAMPAIGN = "XSS-2027"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -83,18 +84,10 @@ class HostileWorld:
     report: ProgressReport
 
 
-def _xlsx(headers: tuple[str, ...] | list[str], rows: list[tuple]) -> bytes:
-    buffer = io.BytesIO()
-    book = openpyxl.Workbook()
-    book.active.append(list(headers))
-    for row in rows:
-        book.active.append(list(row))
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _import_places(kind: str, row: dict[str, object]) -> None:
-    result = import_file(kind=kind, file=io.BytesIO(_xlsx(list(row), [tuple(row.values())])), filename=f"{kind}.xlsx")
+    result = import_file(
+        kind=kind, file=io.BytesIO(xlsx_bytes(list(row), [tuple(row.values())])), filename=f"{kind}.xlsx"
+    )
     assert result.ok, (kind, result.errors)
 
 
@@ -289,7 +282,7 @@ def _indicators(
         (import_framework, FRAMEWORK_HEADERS, nodes),
         (import_tasks, TASK_HEADERS, task_rows),
     ):
-        result = importer(campaign=campaign, data=_xlsx(headers, rows), by=w.office)
+        result = importer(campaign=campaign, data=xlsx_bytes(headers, rows), by=w.office)
         assert result.ok, result.errors
     first, second = Task.objects.filter(campaign=campaign).order_by("code")
     first = indicators.task_update(

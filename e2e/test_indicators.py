@@ -14,7 +14,6 @@ are about happens in the pages. The workbooks are built with openpyxl from
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +35,7 @@ from chuangcheng.indicators.models import Campaign, IndicatorNode, Milestone, Pr
 from chuangcheng.indicators.readiness import backfill_snapshots
 from chuangcheng.notifications.models import Notification
 
-from .helpers import assert_page_healthy, login, screenshot_step
+from .helpers import assert_page_healthy, login, screenshot_step, xlsx_bytes
 
 CODE = "WMXC-E2E"
 # The task the unit admin works on: RW002 (S1.1.2 垃圾箱完好) is led by 城关街道 (world.town_a).
@@ -90,16 +89,6 @@ def workbook(path: Path, headers: tuple[str, ...], rows: list[tuple]) -> Path:
         sheet.append(list(row))
     book.save(path)
     return path
-
-
-def xlsx_bytes(headers: tuple[str, ...], rows: list[tuple]) -> bytes:
-    buffer = io.BytesIO()
-    book = openpyxl.Workbook()
-    book.active.append(list(headers))
-    for row in rows:
-        book.active.append(list(row))
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def pdf(name: str) -> dict:
