@@ -15,10 +15,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.contrib import admin
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from chuangcheng.conftest import World
+from chuangcheng.conftest import PASSWORD, World
+from chuangcheng.org.services import person_create
 
 from . import hostile_world
 from .conftest import _new_context, _watch
@@ -171,25 +173,51 @@ def _visit(page: Page, path: str) -> tuple[int, str]:
         return 0, ""
 
 
+def _admin_pages() -> list[str]:
+    """The admin's index and every model's list (its forms escape as ours do, through Django's widgets)."""
+    return ["/admin/"] + [f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry]
+
+
+def _sweep(page: Page, who: str, pages: list[str], seen: set[int]) -> tuple[int, list[str]]:
+    """Visit ``pages`` as ``who``; return how many answered 200 and every problem found."""
+    opened, problems = 0, []
+    for path in pages:
+        status, text = _visit(page, path)
+        opened += status == 200
+        seen |= {int(n) for n in re.findall(r"id=xss(\d+)", text)}
+        problems += [f"{who} {path}: template evaluated" for _ in re.findall(r"49xss\d+", text)]
+    found = page.dialogs + page.context.injected + page.js_errors + page.csp_violations  # type: ignore[attr-defined]
+    return opened, problems + [f"{who}: {p}" for p in found]
+
+
 def test_hostile_text_stays_text_on_every_page_for_every_role(
     hostile: hostile_world.HostileWorld, browser_for, world: World
 ) -> None:  # type: ignore[no-untyped-def]
     probe = hostile.h("search box (reflected)", 200)
     pages = _pages(hostile, probe)
     seen: set[int] = set()
-    opened = 0
-    problems: list[str] = []
+    opened, problems = 0, []
     for username in ROLES:
-        page = browser_for(username)
-        for path in pages:
-            status, text = _visit(page, path)
-            opened += status == 200
-            seen |= {int(n) for n in re.findall(r"id=xss(\d+)", text)}
-            problems += [f"{username} {path}: template evaluated" for _ in re.findall(r"49xss\d+", text)]
-        found = page.dialogs + page.context.injected + page.js_errors + page.csp_violations  # type: ignore[attr-defined]
-        problems += [f"{username}: {p}" for p in found]
-
+        count, found = _sweep(browser_for(username), username, pages, seen)
+        opened, problems = opened + count, problems + found
     unseen = {label for label, n in hostile.h.fields.items() if n not in seen}
-    print(f"XSS sweep: {len(hostile.h.fields)} fields, {len(pages)} pages x {len(ROLES)} roles, {opened} opened (200)")
+    # The admin shows the same rows through its own templates.
+    person_create(
+        username="xss_root",
+        real_name="系统管理员",
+        unit=world.county,
+        password=PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+    )
+    admin_pages = _admin_pages()
+    admin_opened, found = _sweep(browser_for("xss_root"), "superuser", admin_pages, seen)
+    problems += found
+
+    print(
+        f"XSS sweep: {len(hostile.h.fields)} fields; {len(pages)} pages x {len(ROLES)} roles ({opened} answered 200)"
+        f" + {len(admin_pages)} admin pages ({admin_opened} answered 200)"
+    )
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems[:40])
     assert unseen == set(NOT_SHOWN), unseen
+    assert admin_opened == len(admin_pages)
