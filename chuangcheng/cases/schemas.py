@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from ninja import Field, Schema
 
 from chuangcheng.core.schemas import Id, NamedRef
+from chuangcheng.org.contacts import contacts_for
 
 from . import selectors
 from .choices import ExtensionStatus, Source, Status, TimeUnit
@@ -195,10 +196,17 @@ class CaseDetailOut(CaseOut):
     site: NamedRef | None = Field(description="点位")
     handler: NamedRef | None = Field(description="处置人")
     reporter_name: str
+    reporter_phone: str = Field(description="上报人联系电话：只有创建办和上报人本人能看到，其他角色为空")
     merged_into: NamedRef | None = Field(description="合并到的案卷")
     events: list[EventOut] = Field(description="全部事件，按时间先后")
     photos: list[PhotoOut]
     extensions: list[ExtensionOut] = Field(description="延期申请")
+
+    @staticmethod
+    def resolve_reporter_phone(obj: Any, context: dict[str, Any]) -> str:
+        return contacts_for(context["request"].user).reporter_phone(
+            number=obj.reporter_phone, reporter_id=obj.reporter_id
+        )
 
     @staticmethod
     def resolve_events(obj: Any) -> Any:

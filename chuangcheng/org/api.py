@@ -6,6 +6,7 @@ from chuangcheng.core.schemas import Id, NamedRef
 from chuangcheng.core.types import AuthedRequest
 
 from .access import scope_for
+from .contacts import contacts_for
 from .selectors import (
     UnitNode,
     get_person_for_user,
@@ -88,11 +89,15 @@ class PersonDetailOut(Schema):
     id: int
     username: str
     real_name: str
-    mobile: str
+    mobile: str = Field(description="手机号：按号码公开规则（org.contacts）给出完整号码、打码号码（138****8000）或空")
     title: str = Field(description="职务")
     is_active: bool
     unit: NamedRef | None
     memberships: list[MembershipOut] = Field(description="在各单位担任的角色")
+
+    @staticmethod
+    def resolve_mobile(obj: Any, context: dict[str, Any]) -> str:
+        return contacts_for(context["request"].user).person_mobile(obj)
 
 
 class MeOut(Schema):

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from .access import scope_for
 from .choices import UnitKind
+from .contacts import contacts_for
 from .models import Membership, Person, Unit
 
 
@@ -60,7 +61,10 @@ def person_list_for_user(*, user: Person, filters: dict | None = None) -> QueryS
     if role := filters.get("role"):
         qs = qs.filter(memberships__role=role).distinct()
     if search := filters.get("q"):
-        qs = qs.filter(Q(real_name__icontains=search) | Q(mobile__icontains=search) | Q(username__icontains=search))
+        # By number only among the people whose number the user sees in full: else a search
+        # for "138" would tell a masked number digit by digit.
+        by_mobile = Q(mobile__icontains=search) & contacts_for(user).full_mobile_q()
+        qs = qs.filter(Q(real_name__icontains=search) | by_mobile | Q(username__icontains=search))
     if filters.get("active") in {"1", "0"}:
         qs = qs.filter(is_active=filters["active"] == "1")
     return qs.order_by("unit__path", "real_name")

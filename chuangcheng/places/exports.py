@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from chuangcheng.core.xlsx import Sheet, write_xlsx
+from chuangcheng.org.contacts import contacts_for
 from chuangcheng.org.models import Person
 from chuangcheng.org.selectors import people_by_name
 
@@ -44,8 +45,9 @@ class BaseExporter:
     importer: ClassVar[type[BaseImporter]]
     person_fields: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, queryset: QuerySet) -> None:
+    def __init__(self, queryset: QuerySet, *, viewer: Person) -> None:
         self.queryset = queryset
+        self.contacts = contacts_for(viewer)  # numbers show as org.contacts lets the viewer see them
         self._ambiguous: set[str] | None = None
 
     @property
@@ -167,6 +169,9 @@ class ShopExporter(BaseExporter):
 
     def cell_segment(self, obj: Any, column: Column) -> str | None:
         return obj.segment.code if obj.segment_id else None
+
+    def cell_phone(self, obj: Any, column: Column) -> str | None:
+        return self.contacts.shop_phone(obj) or None
 
     def cell_pledge_items(self, obj: Any, column: Column) -> str:
         items = sorted(obj.pledge_items.all(), key=lambda item: (item.sort_order, item.code))

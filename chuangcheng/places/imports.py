@@ -733,7 +733,7 @@ class ShopImporter(BaseImporter):
         Column("name", "店名", required=True),
         Column("address", "地址"),
         Column("operator_name", "经营者"),
-        Column("operator_mobile", "经营者电话"),
+        Column("operator_mobile", "经营者电话", "phone"),
         Column("segment", "所在路段", "segment", help=gettext_lazy("路段编码")),
         Column("pledge_items", "承诺事项", "pledge_items", help=gettext_lazy("用顿号分隔，如 包卫生、包秩序")),
         Column("pledge_signed_on", "签订日期", "date", help=gettext_lazy("如 2024-05-01")),
@@ -753,6 +753,13 @@ class ShopImporter(BaseImporter):
             self.pledge_lookup.update({item.code: item.pk, item.name: item.pk})
             # "包卫生" is also written as just "卫生".
             self.pledge_lookup.setdefault(item.name.removeprefix("包"), item.pk)
+
+    def clean_phone(self, raw: Any, column: Column) -> str:
+        # A workbook exported by a role that sees numbers masked (org.contacts) must not overwrite them.
+        text = self.clean_text(raw, column)
+        if "*" in text:
+            raise ValueError(_("经营者电话“%(phone)s”是打码的号码，请填写完整号码") % {"phone": text})
+        return text
 
     def clean_segment(self, raw: Any, column: Column) -> int:
         code = as_text(raw)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from chuangcheng.core.schemas import Id, NamedRef
+from chuangcheng.org.contacts import contacts_for
 
 from . import selectors
 from .choices import PledgeStatus, RoadClass
@@ -103,7 +104,9 @@ class ShopOut(Schema):
     lon: float
     lat: float
     operator_name: str = Field(description="经营者")
-    operator_mobile: str = Field(description="经营者电话")
+    operator_mobile: str = Field(
+        description="经营者电话：按号码公开规则（org.contacts）给出完整号码、打码号码（138****8000）或空"
+    )
     segment: NamedRef | None = Field(description="所在路段")
     pledge_items: list[NamedRef] = Field(description="门前五包承诺事项")
     pledge_signed_on: date | None = Field(description="签订日期")
@@ -117,6 +120,10 @@ class ShopOut(Schema):
     @staticmethod
     def resolve_pledge_status_label(obj: Any) -> str:
         return str(obj.get_pledge_status_display())
+
+    @staticmethod
+    def resolve_operator_mobile(obj: Any, context: dict[str, Any]) -> str:
+        return contacts_for(context["request"].user).shop_phone(obj)
 
 
 class Geometry(Schema):

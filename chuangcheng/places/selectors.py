@@ -266,6 +266,14 @@ def chief_area_for_user(*, user: Person) -> ChiefArea:
     )
 
 
+def chief_contact_facts(person_id: int) -> tuple[frozenset[int], frozenset[int]]:
+    """For the contact policy (``org.contacts``): the segments a road chief leads and the people named on them."""
+    rows = RoadSegment.objects.filter(Q(chief_id=person_id) | Q(section_chief_id=person_id))
+    found = list(rows.values_list("pk", "chief_id", "section_chief_id"))
+    people = {pk for _seg, *named in found for pk in named if pk is not None}
+    return frozenset(seg for seg, *_named in found), frozenset(people)
+
+
 def _get_or_404(qs: QuerySet, pk: int, message: str):  # type: ignore[no-untyped-def]
     obj = qs.filter(pk=pk).first()
     if obj is None:

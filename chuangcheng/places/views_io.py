@@ -110,7 +110,7 @@ def exporter_for(user: Person, kind: str, filters: dict) -> BaseExporter:
     """The exporter of ``kind`` over the user's list filtered like the list page (shared with the API)."""
     if kind not in EXPORTERS:
         raise Http404(_("未知的导出类型"))
-    return EXPORTERS[kind](LISTS[kind](user=user, filters=filters))
+    return EXPORTERS[kind](LISTS[kind](user=user, filters=filters), viewer=user)
 
 
 def xlsx_response(exporter: BaseExporter) -> FileResponse:
