@@ -17,10 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
+from pydantic import BaseModel
 
 from chuangcheng.cases.api import router as cases_router
 from chuangcheng.core.errors import DomainError
@@ -58,6 +60,8 @@ class ChuangchengAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         document = super().get_openapi_schema(**kwargs)
         _document_errors(document)
+        _document_nul_free(document)
+        _document_required_files(document)
         return document
 
 
@@ -78,6 +82,7 @@ api.add_router("/indicators/", indicators_router)
 # ----- every answer is JSON ------------------------------------------------------------------------
 
 
+@csrf_exempt  # like every ninja view: Django's CSRF page is HTML; the API's own checks answer JSON
 def unknown_path(request: HttpRequest) -> HttpResponse:
     """No route: a JSON 404 (a GET without its trailing slash is redirected, as Django would)."""
     slashed = request.path + "/"
@@ -111,6 +116,40 @@ def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return answer
 
     return wrapper
+
+
+def refuse_nul(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse a NUL character in any validated input (files may hold any bytes).
+
+    PostgreSQL cannot store NUL in text, so one reaching a query is a 500 there; the pages'
+    forms refuse it (Django's ProhibitNullCharactersValidator), and this does for the API.
+    It runs after validation, so only the fields an operation declares are looked at.
+    """
+
+    @wraps(operation)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            if (where := _nul_at(value)) is not None:
+                raise ValidationError([{"type": "nul_character", "loc": [name, *where], "msg": "NUL"}])
+        return operation(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _nul_at(value: Any) -> list[str | int] | None:
+    """The path to the first string holding a NUL, or None."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, str):
+        return [] if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if (inner := _nul_at(item)) is not None:
+            return [key, *inner]
+    return None
+
+
+api.add_decorator(refuse_nul, mode="operation")
 
 
 # ----- errors --------------------------------------------------------------------------------------
@@ -159,6 +198,7 @@ VALIDATION_MESSAGES = {
     "decimal_parsing": gettext_lazy("应为数字"),
     "decimal_max_digits": gettext_lazy("数字位数过多"),
     "decimal_max_places": gettext_lazy("小数位数过多"),
+    "nul_character": gettext_lazy("不能包含空字符（NUL）"),
 }
 
 
@@ -201,3 +241,44 @@ def _answer(description: str, component: str) -> dict[str, Any]:
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
     }
+
+
+NUL_FREE = "^[^\\u0000]*$"
+
+
+def _document_nul_free(document: OpenAPISchema) -> None:
+    """Every text input says what ``refuse_nul`` enforces: no NUL character."""
+    components = document["components"]["schemas"]
+    seen: set[int] = set()
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _nul_free(parameter["schema"], components, seen)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _nul_free(media["schema"], components, seen)
+
+
+def _nul_free(schema: dict[str, Any], components: dict[str, Any], seen: set[int]) -> None:
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if id(schema) in seen:
+        return
+    seen.add(id(schema))
+    if schema.get("type") == "string" and not {"enum", "const", "format", "pattern"} & schema.keys():
+        schema["pattern"] = NUL_FREE
+    for part in [*schema.get("anyOf", []), *schema.get("allOf", []), *schema.get("properties", {}).values()]:
+        _nul_free(part, components, seen)
+    if isinstance(schema.get("items"), dict):
+        _nul_free(schema["items"], components, seen)
+
+
+def _document_required_files(document: OpenAPISchema) -> None:
+    """A required file part must hold bytes: an empty one is dropped by the form parser, i.e. missing."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
+            schema = form.get("schema", {})
+            for name in schema.get("required", []):
+                part = schema["properties"].get(name, {})
+                if part.get("format") == "binary":
+                    part.setdefault("minLength", 1)

@@ -25,6 +25,9 @@ Count = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 
 Percent = Annotated[int, Field(ge=0, le=100)]
 
+Text = Annotated[str, Field(min_length=1)]
+"""A required text field: an empty one is refused by the schema (multipart clients drop empty fields)."""
+
 
 class Pagination(PageNumberPagination):
     """Ninja's page-number pagination with bounded ``page`` and ``page_size``.

@@ -33,6 +33,7 @@ from chuangcheng.core.schemas import (
     NamedRef,
     Pagination,
     Percent,
+    Text,
     idempotency_key_header,
 )
 from chuangcheng.core.types import AuthedRequest
@@ -486,7 +487,7 @@ def report(  # type: ignore[no-untyped-def]
     request: AuthedRequest,
     task_id: Id,
     percent: Form[Percent],
-    narrative: Form[str],
+    narrative: Form[Text],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
     idempotency_key: str | None = Header(  # type: ignore[assignment]
         None, alias="Idempotency-Key", include_in_schema=False
@@ -538,7 +539,7 @@ def notice_issue(request: AuthedRequest, task_id: Id, payload: NoticeIn):  # typ
 def notice_reply(  # type: ignore[no-untyped-def]
     request: AuthedRequest,
     notice_id: Id,
-    reply: Form[str],
+    reply: Form[Text],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     notice = _notice(request, notice_id)

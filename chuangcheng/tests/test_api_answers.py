@@ -160,6 +160,18 @@ def test_a_failed_csrf_check_is_a_json_403(world):
 
 
 @pytest.mark.django_db
+def test_a_post_to_an_unknown_path_without_a_csrf_token_is_a_json_404_not_the_csrf_page(world):
+    # Found by the fuzz: the catch-all was the only API view under Django's HTML CSRF check.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.office)
+
+    response = client.post("/api/cases/false/resume", {"note": "x"}, content_type="application/json")
+
+    assert response.status_code == 404
+    assert "接口不存在" in json_of(response)["detail"]
+
+
+@pytest.mark.django_db
 def test_a_get_without_its_trailing_slash_still_redirects(client, world):
     client.force_login(world.office)
 

@@ -17,7 +17,7 @@ from ninja import Schema
 from ninja.openapi.schema import REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
 
-from chuangcheng.api import api
+from chuangcheng.api import NUL_FREE, api
 
 pytestmark = pytest.mark.django_db
 
@@ -35,34 +35,43 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
             yield f"{method.upper()} {path}", operation
 
 
-def integers(where: str, schema: dict[str, Any], components: dict[str, Any], depth: int = 0) -> Iterator[tuple]:
-    """Every integer schema inside ``schema`` (through refs, unions, arrays and objects)."""
+def of_type(kind: str, where: str, schema: dict[str, Any], components: dict[str, Any], depth: int = 0) -> Iterator:
+    """Every ``kind`` schema inside ``schema`` (through refs, unions, arrays and objects)."""
     if depth > 20:
         return
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[-1]]
     types = schema.get("type")
-    if types == "integer" or (isinstance(types, list) and "integer" in types):
+    if types == kind or (isinstance(types, list) and kind in types):
         yield where, schema
     for key in ("anyOf", "oneOf", "allOf"):
         for part in schema.get(key, []):
-            yield from integers(where, part, components, depth + 1)
+            yield from of_type(kind, where, part, components, depth + 1)
     if isinstance(schema.get("items"), dict):
-        yield from integers(f"{where}[]", schema["items"], components, depth + 1)
+        yield from of_type(kind, f"{where}[]", schema["items"], components, depth + 1)
     for name, part in schema.get("properties", {}).items():
-        yield from integers(f"{where}.{name}", part, components, depth + 1)
+        yield from of_type(kind, f"{where}.{name}", part, components, depth + 1)
 
 
-def integer_inputs(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def inputs_of_type(kind: str, document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every ``kind`` schema a client sends: parameters and request bodies of every operation."""
     components = document["components"]["schemas"]
     found = []
     for name, operation in operations(document):
         for parameter in operation.get("parameters", []):
             where = f"{name} {parameter['in']}:{parameter['name']}"
-            found += integers(where, parameter["schema"], components)
+            found += of_type(kind, where, parameter["schema"], components)
         for media in operation.get("requestBody", {}).get("content", {}).values():
-            found += integers(f"{name} body", media["schema"], components)
+            found += of_type(kind, f"{name} body", media["schema"], components)
     return found
+
+
+def integer_inputs(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return inputs_of_type("integer", document)
+
+
+def strings(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return inputs_of_type("string", document)
 
 
 def bounded(schema: dict[str, Any]) -> bool:
@@ -128,11 +137,31 @@ def test_every_component_is_the_shape_of_the_class_that_uses_it(document):
         schema = model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema, mode=mode)
         for name, definition in schema.get("$defs", {}).items():
             checked += 1
-            if components.get(name) != definition:
+            if _without_nul_pattern(components.get(name)) != definition:
                 wrong.append(f"{name} (used by {where})")
 
     assert checked > 100
     assert not wrong, f"components that differ from their class: {sorted(set(wrong))}"
+
+
+def _without_nul_pattern(schema: Any) -> Any:
+    """The document adds a NUL-free pattern to every text input (``chuangcheng.api._document_nul_free``)."""
+    if isinstance(schema, dict):
+        return {k: _without_nul_pattern(v) for k, v in schema.items() if not (k == "pattern" and v == NUL_FREE)}
+    if isinstance(schema, list):
+        return [_without_nul_pattern(v) for v in schema]
+    return schema
+
+
+def test_every_text_input_is_documented_as_free_of_nul(document):
+    components = document["components"]["schemas"]
+    texts = [
+        where
+        for where, schema in strings(document)
+        if not {"enum", "const", "format"} & schema.keys() and schema.get("pattern") != NUL_FREE
+    ]
+    assert not texts or all(where.endswith("Idempotency-Key") for where in texts), texts
+    assert components["ReasonIn"]["properties"]["reason"]["pattern"] == NUL_FREE
 
 
 def test_the_geojson_export_is_declared_as_json_not_binary(document):
