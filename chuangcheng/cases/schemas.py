@@ -7,11 +7,12 @@ accompanied by its Chinese label so a client never keeps its own copy of the voc
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
 
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Schema
+from pydantic import AfterValidator, WithJsonSchema
 
 from chuangcheng.core.schemas import Id, NamedRef
 from chuangcheng.org.contacts import contacts_for
@@ -235,14 +236,19 @@ class SuggestionOut(Schema):
 # ----- input -------------------------------------------------------------------------------------
 
 
+# A form field cannot carry null: an optional coordinate is a number, or left out.
+FormLongitude = Annotated[float | None, WithJsonSchema({"type": "number", "minimum": -180, "maximum": 180})]
+FormLatitude = Annotated[float | None, WithJsonSchema({"type": "number", "minimum": -90, "maximum": 90})]
+
+
 class CaseIn(Schema):
     """The report form's fields (multipart, beside the ``photos`` files)."""
 
     source: Source
     category: Id = Field(description="问题小类 id")
-    description: str = Field(max_length=2000)
-    lon: float | None = Field(None, description="经度；不填时取第一张照片的 GPS")
-    lat: float | None = None
+    description: str = Field(min_length=1, max_length=2000)
+    lon: FormLongitude = Field(None, ge=-180, le=180, description="经度；不填时取第一张照片的 GPS")
+    lat: FormLatitude = Field(None, ge=-90, le=90, description="纬度；不填时取第一张照片的 GPS")
     crs: str = Field("wgs84", description="wgs84、cgcs2000 或 gcj02")
     address: str = Field("", max_length=200)
     reporter_name: str = Field("", max_length=50)
@@ -270,8 +276,22 @@ class VerifyIn(NoteIn):
     passed: bool = Field(description="true 通过（结案），false 不通过（返工，需填 note）")
 
 
+def _tenths(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# A number of hours or days, kept to one decimal place (the column's precision). The document
+# says "a number up to 99999.9": the string form pydantic also accepts is not advertised.
+ExtensionAmount = Annotated[
+    Decimal,
+    Field(gt=0, le=Decimal("99999.9")),
+    AfterValidator(_tenths),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 99999.9}),
+]
+
+
 class ExtensionIn(Schema):
-    amount: Decimal = Field(gt=0, max_digits=6, decimal_places=1)
+    amount: ExtensionAmount = Field(description="延长的时限（保留一位小数）")
     time_unit: TimeUnit
     reason: str = Field(max_length=2000)
 
