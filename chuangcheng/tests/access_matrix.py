@@ -1,0 +1,244 @@
+"""Every route of the site and of the API, with the roles allowed on it: the endpoint × role matrix.
+
+``test_access_matrix`` fails when a route has no entry here, or an entry names a route that
+no longer exists: a new page or API operation joins this table, saying who may use it.
+
+An entry says which roles get a 2xx/3xx answer (``roles``); the others are refused
+(anonymous: 302 to the login page, 401 from the API; everybody else 403 or 404). ``obj``
+names the kind of object whose id the route takes: the role pass uses town A's object,
+and a role in ``roles`` is expected to be let in only if the scope selector lets it see
+that object; personas of town B must get 403/404 for it whatever their role. ``lists``
+names the scope whose rows a list shows: exactly the visible ones of both towns must
+appear. ``params`` fills the other parts of the path; ``query`` is appended to it.
+Admin routes are all one rule: Django's admin lets in staff only, and we have no staff but
+the superuser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ANONYMOUS = "anonymous"
+SUPERUSER = "superuser"
+ROLES = (
+    ANONYMOUS,
+    "office",
+    "supervisor",
+    "leader",
+    "unit_admin",
+    "handler",
+    "road_chief",
+    "inspector",
+    "volunteer",
+    SUPERUSER,
+)
+ALL = frozenset(ROLES)
+USERS = ALL - {ANONYMOUS}
+COUNTY = frozenset({"office", "supervisor", "leader", "superuser"})
+OFFICE = frozenset({"office", "superuser"})
+UNIT = frozenset({"unit_admin", "handler"})
+# Who reports a problem from the street, and who verifies a handled case (not its own unit).
+REPORTERS = frozenset({"office", "supervisor", "road_chief", "inspector", "volunteer", "superuser"})
+VERIFIERS = frozenset({"office", "supervisor", "superuser"})
+# The task ledger and its framework: county roles and the units that carry tasks.
+LEDGER = COUNTY | UNIT
+NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
+MAP_EDITORS = frozenset({"office"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Entry:
+    roles: frozenset[str]
+    obj: str | None = None
+    lists: str | None = None
+    methods: tuple[str, ...] = ("GET",)
+    params: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    body: dict[str, str] = field(default_factory=dict)
+
+
+def E(
+    roles: frozenset[str],
+    *,
+    obj: str | None = None,
+    lists: str | None = None,
+    post: bool = False,
+    both: bool = False,
+    query: str = "",
+    body: dict[str, str] | None = None,
+    **params: str,
+) -> Entry:
+    """An entry; ``post``: the page takes POST only, ``both``: GET and POST; ``body`` overrides API body fields."""
+    methods = ("GET", "POST") if both else ("POST",) if post else ("GET",)
+    return Entry(frozenset(roles), obj, lists, methods, params, query, body or {})
+
+
+ADMIN = E(frozenset({SUPERUSER}))
+# The admin routes open to everybody (they say "not authorised" themselves).
+ADMIN_OPEN: dict[str, Entry] = {
+    "admin:login": E(ALL),
+    "admin:logout": E(ALL, post=True),
+}
+
+PAGES: dict[str, Entry] = {
+    "core:home": E(USERS),
+    "core:healthz": E(ALL),
+    "core:csp_report": E(ALL, post=True),
+    "core:holidays": E(OFFICE),
+    "core:holiday_add": E(OFFICE, post=True),
+    "core:holiday_import": E(OFFICE, post=True),
+    "core:holiday_delete": E(OFFICE, obj="holiday", post=True),
+    "org:login": E(ALL, both=True),
+    "org:logout": E(ALL, post=True),
+    "org:password_change": E(USERS, both=True),
+    "org:password_change_done": E(USERS),
+    "org:unit_tree": E(USERS, lists="unit"),
+    "org:unit_detail": E(USERS, obj="unit"),
+    "org:person_list": E(USERS, lists="person"),
+    "places_io:import": E(MAP_EDITORS, both=True),
+    "places_io:import_kind": E(MAP_EDITORS, both=True, kind="segment"),
+    "places_io:template": E(USERS, kind="segment"),
+    "places_io:export_xlsx": E(USERS, lists="shop", kind="shop"),
+    "places_io:export_geojson": E(USERS, lists="shop", kind="shop"),
+    "places:map": E(USERS),
+    "places:mine": E(USERS),
+    "places:segment_list": E(USERS, lists="segment"),
+    "places:segment_detail": E(USERS, obj="segment"),
+    "places:grid_list": E(USERS, lists="grid"),
+    "places:grid_detail": E(USERS, obj="grid"),
+    "places:site_list": E(USERS, lists="site"),
+    "places:site_detail": E(USERS, obj="site"),
+    "places:shop_list": E(USERS, lists="shop"),
+    "places:shop_detail": E(USERS, obj="shop"),
+    "set_language": E(ALL, post=True),
+    "notifications:inbox": E(USERS, lists="notification"),
+    "notifications:read_all": E(USERS, post=True),
+    "notifications:open": E(USERS, obj="notification"),
+    "cases:list": E(USERS, lists="case"),
+    "cases:export_xlsx": E(USERS, lists="case"),
+    "cases:report": E(REPORTERS, both=True),
+    "cases:intake": E(OFFICE),
+    "cases:todo": E(USERS, lists="todo"),
+    "cases:category_list": E(OFFICE),
+    "cases:category_create": E(OFFICE, both=True),
+    "cases:category_edit": E(OFFICE, obj="category", both=True),
+    "cases:photo": E(USERS, obj="photo"),
+    "cases:photo_thumb": E(USERS, obj="photo"),
+    "cases:detail": E(USERS, obj="case"),
+    "cases:accept": E(OFFICE, obj="case", post=True),
+    "cases:reject": E(OFFICE, obj="case", post=True),
+    "cases:merge": E(OFFICE, obj="case", post=True),
+    "cases:dispatch": E(OFFICE, obj="case", both=True),
+    "cases:return": E(UNIT, obj="case", post=True),
+    "cases:handle": E(UNIT, obj="case", both=True),
+    "cases:extension_request": E(UNIT, obj="case", post=True),
+    "cases:extension_decide": E(OFFICE, obj="case", post=True),
+    "cases:verify": E(VERIFIERS, obj="case", both=True),
+    "cases:suspend": E(OFFICE, obj="case", post=True),
+    "cases:resume": E(OFFICE, obj="case", post=True),
+    "cases:reopen": E(OFFICE, obj="case", post=True),
+    "indicators:campaigns": E(LEDGER),
+    "indicators:campaign_create": E(OFFICE, both=True),
+    "indicators:campaign_edit": E(OFFICE, both=True, code="WMXC-2027"),
+    "indicators:ledger": E(LEDGER, lists="task"),
+    "indicators:ledger_export": E(LEDGER, lists="task"),
+    "indicators:mine": E(UNIT | {SUPERUSER}, lists="task"),
+    "indicators:review": E(OFFICE, lists="report"),
+    "indicators:report_review": E(OFFICE, obj="report", post=True),
+    "indicators:task_detail": E(LEDGER, obj="task"),
+    "indicators:task_report": E(UNIT, obj="task", both=True),
+    "indicators:task_notice": E(NOTICE_ISSUERS, obj="task", post=True),
+    "indicators:task_edit": E(OFFICE, obj="task", both=True),
+    "indicators:notices": E(LEDGER, lists="notice"),
+    "indicators:notice_detail": E(LEDGER, obj="notice"),
+    "indicators:notice_reply": E(UNIT, obj="notice", post=True),
+    "indicators:notice_close": E(NOTICE_ISSUERS, obj="notice", post=True),
+    "indicators:evidence": E(LEDGER, obj="evidence"),
+    "indicators:framework": E(LEDGER, code="WMXC-2027"),
+    "indicators:task_create": E(OFFICE, both=True, code="WMXC-2027"),
+    "indicators:readiness_overview": E(COUNTY),
+    "indicators:readiness": E(COUNTY, code="WMXC-2027"),
+    "indicators:import_framework": E(OFFICE, both=True, code="WMXC-2027"),
+    "indicators:import_tasks": E(OFFICE, both=True, code="WMXC-2027"),
+    "indicators:template_framework": E(OFFICE, code="WMXC-2027"),
+    "indicators:template_tasks": E(OFFICE, code="WMXC-2027"),
+    "indicators:export_framework": E(LEDGER, code="WMXC-2027"),
+    "indicators:export_tasks": E(LEDGER, lists="task", code="WMXC-2027"),
+    "api:openapi-json": E(ALL),
+    "api:openapi-view": E(ALL),
+    "api:api-root": E(NOBODY),
+    "api:api-unknown-path": E(NOBODY),
+    "media/<path:path>": E(ALL, path="public/matrix.txt"),
+}
+
+CAMPAIGN = {"code": "WMXC-2027"}
+API: dict[str, Entry] = {
+    "GET /api/org/me": E(USERS),
+    "GET /api/org/units": E(USERS, lists="unit"),
+    "GET /api/org/people": E(USERS, lists="person"),
+    "GET /api/org/units/tree": E(USERS, lists="unit"),
+    "GET /api/org/units/{id}": E(USERS, obj="unit"),
+    "GET /api/org/people/{id}": E(USERS, obj="person"),
+    "GET /api/places/responsibility": E(USERS, query="lon=114.301&lat=34.8"),
+    "GET /api/places/segments.geojson": E(USERS, lists="segment"),
+    "GET /api/places/grids.geojson": E(USERS, lists="grid"),
+    "GET /api/places/sites.geojson": E(USERS, lists="site"),
+    "GET /api/places/extent": E(USERS),
+    "GET /api/places/segments": E(USERS, lists="segment"),
+    "GET /api/places/segments/{id}": E(USERS, obj="segment"),
+    "GET /api/places/grids": E(USERS, lists="grid"),
+    "GET /api/places/grids/{id}": E(USERS, obj="grid"),
+    "GET /api/places/sites": E(USERS, lists="site"),
+    "GET /api/places/sites/{id}": E(USERS, obj="site"),
+    "GET /api/places/shops": E(USERS, lists="shop"),
+    "GET /api/places/shops/{id}": E(USERS, obj="shop"),
+    "GET /api/places/mine": E(USERS),
+    "POST /api/places/import/{kind}": E(MAP_EDITORS, kind="segment"),
+    "GET /api/places/import/{kind}/template.xlsx": E(USERS, kind="segment"),
+    "GET /api/places/export/{kind}.xlsx": E(USERS, lists="shop", kind="shop"),
+    "GET /api/places/export/{kind}.geojson": E(USERS, lists="shop", kind="shop"),
+    "GET /api/notifications/": E(USERS, lists="notification"),
+    "GET /api/notifications/unread-count": E(USERS),
+    "POST /api/notifications/read": E(USERS),
+    "POST /api/notifications/read-all": E(USERS),
+    "GET /api/cases/categories": E(USERS),
+    "GET /api/cases/": E(USERS, lists="case"),
+    # A body that passes validation, so that a refusal is the role check's and not "no such category".
+    "POST /api/cases/": E(REPORTERS, body={"category": "{category}", "lon": "{lon}", "lat": "{lat}"}),
+    "GET /api/cases/todo": E(USERS, lists="todo"),
+    "GET /api/cases/duplicates": E(USERS, lists="duplicate", query="category={category}&lon={lon}&lat={lat}"),
+    "GET /api/cases/{case_id}": E(USERS, obj="case"),
+    "GET /api/cases/{case_id}/suggestions": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/accept": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/reject": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/merge": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/dispatch": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/return": E(UNIT, obj="case"),
+    "POST /api/cases/{case_id}/handle": E(UNIT, obj="case"),
+    "POST /api/cases/{case_id}/verify": E(VERIFIERS, obj="case"),
+    "POST /api/cases/{case_id}/extension": E(UNIT, obj="case"),
+    "POST /api/cases/{case_id}/extension/decide": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/suspend": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/resume": E(OFFICE, obj="case"),
+    "POST /api/cases/{case_id}/reopen": E(OFFICE, obj="case"),
+    "GET /api/indicators/campaigns": E(USERS),
+    "GET /api/indicators/campaigns/{code}/framework": E(USERS, **CAMPAIGN),
+    "GET /api/indicators/tasks": E(USERS, lists="task"),
+    "GET /api/indicators/tasks/{task_id}": E(LEDGER, obj="task"),
+    "GET /api/indicators/reports/pending": E(OFFICE, lists="report"),
+    "GET /api/indicators/notices": E(USERS, lists="notice"),
+    "GET /api/indicators/notices/{notice_id}": E(LEDGER, obj="notice"),
+    "POST /api/indicators/tasks/{task_id}/reports": E(UNIT, obj="task"),
+    "POST /api/indicators/reports/{report_id}/review": E(OFFICE, obj="report"),
+    "POST /api/indicators/tasks/{task_id}/notices": E(NOTICE_ISSUERS, obj="task"),
+    "POST /api/indicators/notices/{notice_id}/reply": E(UNIT, obj="notice"),
+    "POST /api/indicators/notices/{notice_id}/close": E(NOTICE_ISSUERS, obj="notice"),
+    "POST /api/indicators/{code}/import/framework": E(OFFICE, **CAMPAIGN),
+    "POST /api/indicators/{code}/import/tasks": E(OFFICE, **CAMPAIGN),
+    "GET /api/indicators/import/framework/template.xlsx": E(OFFICE),
+    "GET /api/indicators/import/tasks/template.xlsx": E(OFFICE),
+    "GET /api/indicators/{code}/export/framework.xlsx": E(LEDGER, **CAMPAIGN),
+    "GET /api/indicators/{code}/export/tasks.xlsx": E(LEDGER, lists="task", **CAMPAIGN),
+    "GET /api/indicators/readiness/{campaign_code}": E(COUNTY, campaign_code="WMXC-2027"),
+}

@@ -1,0 +1,210 @@
+"""The objects the endpoint × role matrix requests: one of each kind in each of two towns.
+
+Everything is made through the apps' services, as the pages would make it. Unit A is
+城关街道 (world.town_a: admin_a, chief_a, handler_a below it), unit B 城南街道 (admin_b,
+chief_b). Kinds without a unit (a holiday, a category, a campaign) have one object only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from chuangcheng.cases import services as case_services
+from chuangcheng.cases.choices import Source
+from chuangcheng.cases.models import Case, CasePhoto, Category
+from chuangcheng.conftest import World
+from chuangcheng.core.evidence import check_evidence
+from chuangcheng.core.photos import process_photo
+from chuangcheng.core.services import holiday_save
+from chuangcheng.indicators import services as task_services
+from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
+from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
+from chuangcheng.notifications.models import Notification
+from chuangcheng.notifications.services import notify
+from chuangcheng.org.models import Person, Unit
+from chuangcheng.places.models import Grid, PledgeItem, RoadSegment, Shop, Site, SiteType
+from chuangcheng.places.services import grid_save, segment_save, shop_save, site_save
+
+LON, LAT = 114.30, 34.80
+# Town B's objects lie 0.05° (~4.5 km) east, far outside any routing or duplicate radius.
+TOWN_OFFSET = {"a": 0.0, "b": 0.05}
+
+
+@dataclass
+class Side:
+    """One town's objects, by kind."""
+
+    unit: Unit
+    person: Person
+    segment: RoadSegment
+    grid: Grid
+    site: Site
+    shop: Shop
+    case: Case
+    photo: CasePhoto
+    task: Task
+    report: ProgressReport
+    evidence: Evidence
+    notice: SupervisionNotice
+    notification: Notification
+
+    def get(self, kind: str) -> Any:
+        return getattr(self, kind)
+
+
+@dataclass
+class Objects:
+    a: Side
+    b: Side
+    category: Category
+    campaign: Campaign
+    holiday: Any
+
+
+def _jpeg(colour: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
+    return SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _pdf(tag: str) -> Any:
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    return check_evidence(SimpleUploadedFile(f"方案{tag}.pdf", pdf, content_type="application/pdf"))
+
+
+def _square(lon: float, lat: float, size: float) -> dict:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _places(tag: str, unit: Unit, chief: Person, lon: float) -> tuple[RoadSegment, Grid, Site, Shop]:
+    grid = grid_save(
+        grid=Grid(code=f"41022100100100{ord(tag) - 96}", name=f"网格{tag}", street=unit),
+        geometry=_square(lon - 0.001, LAT - 0.001, 0.01),
+    )
+    segment = segment_save(
+        segment=RoadSegment(code=f"SEG-{tag}", name=f"路段{tag}", unit=unit, chief=chief, grid=grid),
+        geometry={"type": "LineString", "coordinates": [[lon, LAT], [lon + 0.002, LAT]]},
+    )
+    site = site_save(
+        site=Site(code=f"SITE-{tag}", name=f"点位{tag}", site_type=SiteType.objects.get(code="market"), unit=unit),
+        geometry={"type": "Point", "coordinates": [lon + 0.001, LAT + 0.0005]},
+    )
+    shop = shop_save(
+        shop=Shop(
+            code=f"SHOP-{tag}",
+            name=f"门店{tag}",
+            lon=lon + 0.0005,
+            lat=LAT + 0.0001,
+            segment=segment,
+            operator_name="张老板",
+            operator_mobile="13800138000",
+        ),
+        pledge_items=list(PledgeItem.objects.all()[:2]),
+    )
+    return segment, grid, site, shop
+
+
+def _case(world: World, category: Category, unit: Unit, handler: Person | None, lon: float) -> Case:
+    case, _ = case_services.case_report(
+        by=world.inspector,
+        source=Source.PATROL,
+        category=category,
+        description="路边有一堆暴露垃圾",
+        lon=lon + 0.001,
+        lat=LAT + 0.00005,
+        photos=[process_photo(_jpeg("gray"))],
+    )
+    case_services.case_accept(case=case, by=world.office)
+    case = case_services.case_dispatch(case=case, by=world.office, unit=unit, handler=handler)
+    # A pending extension, so that deciding it meets the role check rather than "nothing to decide".
+    holder = handler or unit.memberships.get(role="unit_admin").person
+    case_services.extension_request(
+        case=case, by=holder, amount=Decimal("1"), time_unit=category.time_unit, reason="雨天"
+    )
+    return case
+
+
+def _campaign() -> tuple[Campaign, IndicatorNode]:
+    campaign = Campaign.objects.create(
+        code="WMXC-2027",
+        name="省级文明县城",
+        kind=CampaignKind.CIVILIZED,
+        title_level=TitleLevel.PROVINCIAL,
+        framework_edition="省级文明县城测评体系（2024年版）",
+        pass_score=Decimal("85.00"),
+    )
+    parent = None
+    for code, level in (("P1", NodeLevel.PROJECT), ("P1.1", NodeLevel.INDICATOR), ("P1.1.1", NodeLevel.CONTENT)):
+        node = IndicatorNode.objects.create(
+            campaign=campaign, parent=parent, code=code, name=f"指标{code}", level=level, max_score=Decimal("3")
+        )
+        node.path = f"{parent.path if parent else '/'}{node.pk}/"
+        node.save(update_fields=["path"])
+        parent = node
+    assert parent is not None
+    return campaign, parent
+
+
+def _ledger(world: World, campaign: Campaign, leaf: IndicatorNode, tag: str, unit: Unit, admin: Person) -> tuple:
+    task = task_services.task_create(
+        by=world.office,
+        campaign=campaign,
+        indicator=leaf,
+        code=f"RW-{tag}",
+        title=f"主次干道保洁提升{tag}",
+        target="机扫率达到90%以上",
+        lead_unit=unit,
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+    )
+    report, _ = task_services.report_progress(
+        task=task, by=admin, percent=30, narrative=f"已完成三成{tag}", files=[_pdf(tag)]
+    )
+    notice = task_services.notice_issue(task=task, by=world.office, reason="进度滞后")
+    return task, report, report.evidence.get(), notice
+
+
+def _notification(person: Person, tag: str) -> Notification:
+    return notify(recipients=[person], kind="matrix.test", title=f"测试消息{tag}")[0]
+
+
+def build(world: World) -> Objects:
+    case_services.seed_categories()
+    category = Category.objects.get(name="暴露垃圾")
+    category.auto_dispatch = False
+    category.save(update_fields=["auto_dispatch"])
+    campaign, leaf = _campaign()
+    sides = {}
+    for tag, unit, admin, chief, handler in (
+        ("a", world.town_a, world.admin_a, world.chief_a, world.handler_a),
+        ("b", world.town_b, world.admin_b, world.chief_b, None),
+    ):
+        lon = LON + TOWN_OFFSET[tag]
+        segment, grid, site, shop = _places(tag, unit, chief, lon)
+        case = _case(world, category, unit, handler, lon)
+        task, report, evidence, notice = _ledger(world, campaign, leaf, tag, unit, admin)
+        sides[tag] = Side(
+            unit=unit,
+            person=admin,
+            segment=segment,
+            grid=grid,
+            site=site,
+            shop=shop,
+            case=case,
+            photo=case.photos.first(),  # type: ignore[attr-defined]
+            task=task,
+            report=report,
+            evidence=evidence,
+            notice=notice,
+            notification=_notification(admin, tag),
+        )
+    holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
+    return Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
