@@ -230,6 +230,28 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# What an upload may cost a web worker once unpacked, checked before anything is parsed (see
+# core/uploads.py, core/xlsx.py): a 1 MB .xlsx can unzip to 500 MB, a 200 000-row sheet holds a
+# worker for most of a minute. Bigger imports belong in a background job, which may raise these.
+UPLOAD_MAX_UNZIPPED_BYTES = env_int("UPLOAD_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_ZIP_MEMBERS = env_int("UPLOAD_MAX_ZIP_MEMBERS", 2000)
+# Sheet XML compresses 5–20×; runs of zeros 1000×. Only members over 1 MB unpacked are compared.
+UPLOAD_MAX_ZIP_RATIO = env_int("UPLOAD_MAX_ZIP_RATIO", 100)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000)
+GEOJSON_MAX_BYTES = env_int("GEOJSON_MAX_BYTES", 20 * 1024 * 1024)
+_upload_limits = {
+    "UPLOAD_MAX_UNZIPPED_BYTES": UPLOAD_MAX_UNZIPPED_BYTES,
+    "UPLOAD_MAX_ZIP_MEMBERS": UPLOAD_MAX_ZIP_MEMBERS,
+    "UPLOAD_MAX_ZIP_RATIO": UPLOAD_MAX_ZIP_RATIO,
+    "IMPORT_MAX_ROWS": IMPORT_MAX_ROWS,
+    "IMPORT_MAX_COLUMNS": IMPORT_MAX_COLUMNS,
+    "IMPORT_MAX_CELLS": IMPORT_MAX_CELLS,
+    "GEOJSON_MAX_BYTES": GEOJSON_MAX_BYTES,
+}
+if any(value <= 0 for value in _upload_limits.values()):
+    raise ImproperlyConfigured(f"Upload limits must be positive, got {_upload_limits}")
 # Photos (report and after-photos, see core/photos.py). The size is checked before anything is
 # decoded, the pixel count before the pixels are: a 50 KB PNG can claim 100 000 × 100 000 pixels.
 # 60 MP lets through the 50 MP main cameras of current phones (8192 × 6144).
@@ -239,6 +261,10 @@ if PHOTO_MAX_BYTES <= 0:
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 60_000_000)
 if PHOTO_MAX_PIXELS <= 0:
     raise ImproperlyConfigured(f"PHOTO_MAX_PIXELS must be positive, got {PHOTO_MAX_PIXELS}")
+# Images among the evidence files: the same pixel limit, checked from the header.
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", PHOTO_MAX_PIXELS)
+if EVIDENCE_MAX_PIXELS <= 0:
+    raise ImproperlyConfigured(f"EVIDENCE_MAX_PIXELS must be positive, got {EVIDENCE_MAX_PIXELS}")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -12,6 +12,11 @@ trusts the file name or the client's content type: the first bytes decide what a
   ``PowerPoint Document`` stream. Other OLE2 files (installers, Outlook items) are refused.
 * Images: opened with Pillow like ``core.photos`` (JPEG, PNG, HEIC).
 
+What a file costs its readers is bounded before it is accepted: an OOXML/OFD zip within the
+unpacked-size, member and ratio limits with no DTD in its XML (``core.uploads.check_zip``), an
+image within EVIDENCE_MAX_PIXELS read from its header, and no archive hidden behind a PDF or an
+image (a polyglot).
+
 Within a kind the extension only picks the label ("wps" rather than "doc" for a Kingsoft
 file): an .exe renamed .pdf is still an executable and is refused.
 
@@ -36,7 +41,7 @@ from PIL import Image
 
 from chuangcheng.core import photos  # noqa: F401  (registers the HEIC opener with Pillow)
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.uploads import display_name, read_limited, save_once
+from chuangcheng.core.uploads import UnsafeFile, check_zip, display_name, hides_archive, read_limited, save_once
 
 PREFIX = "evidence"
 IMAGE_TYPES = frozenset({"jpeg", "png", "heic"})
@@ -127,14 +132,19 @@ def detect_type(data: bytes, name: str) -> str:
         raise EvidenceRejected(
             _("文件“%(name)s”是可执行程序，不能作为佐证材料。") % {"name": name}, code="evidence_executable"
         )
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
     if data.startswith(_ZIP_MAGIC):
         kind = _zip_kind(data, name)
         return "ofd" if kind == "ofd" else _label(kind, extension)
+    if hides_archive(data):
+        raise EvidenceRejected(
+            _("文件“%(name)s”内还藏有一个压缩包（伪装文件），不能作为佐证材料。") % {"name": name},
+            code="evidence_polyglot",
+        )
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
     if data.startswith(_OLE2_MAGIC):
         return _label(_ole_kind(data, name), extension)
-    image = _image_type(data)
+    image = _image_type(data, name)
     if image is not None:
         return image
     raise _unsupported(name)
@@ -149,7 +159,14 @@ def _zip_kind(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+            # Office files are zips: what they unpack to is bounded like an import's (nobody unpacks
+            # them here, but a download would hand the bomb to every reader).
+            check_zip(archive)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        if isinstance(exc, UnsafeFile):
+            raise EvidenceRejected(
+                _("文件“%(name)s”：%(reason)s") % {"name": name, "reason": exc}, code="evidence_unsafe"
+            ) from None
         raise _damaged(name) from None
     if "OFD.xml" in names:
         return "ofd"
@@ -175,15 +192,32 @@ def _ole_kind(data: bytes, name: str) -> str:
     raise _unsupported(name)
 
 
-def _image_type(data: bytes) -> str | None:
+def _image_type(data: bytes, name: str) -> str | None:
+    """The image label of ``data``, the pixel count checked from the header (Image.open decodes nothing)."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
             label = _IMAGE_FORMATS.get(probe.format or "")
+            if probe.width * probe.height > settings.EVIDENCE_MAX_PIXELS:
+                raise _too_many_pixels(name, probe.size)
             probe.verify()
+    except EvidenceRejected:
+        raise
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(name, None) from None
     # Hostile input makes decoders raise almost anything; all of it means "not an image we take".
     except Exception:
         return None
     return label
+
+
+def _too_many_pixels(name: str, size: tuple[int, int] | None) -> EvidenceRejected:
+    shown = f"（{size[0]}×{size[1]}）" if size else ""
+    message = _("图片“%(name)s”像素过多%(size)s，单张不能超过 %(limit)d 万像素。") % {
+        "name": name,
+        "size": shown,
+        "limit": settings.EVIDENCE_MAX_PIXELS // 10_000,
+    }
+    return EvidenceRejected(message, code="evidence_too_many_pixels")
 
 
 def _too_large(name: str, size: int, limit: int) -> EvidenceRejected:

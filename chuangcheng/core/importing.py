@@ -97,6 +97,22 @@ def read_upload(upload: IO[bytes]) -> bytes:
     return read_limited(upload if isinstance(upload, File) else File(upload), settings.IMPORT_MAX_BYTES, _too_large)
 
 
+def check_geojson_size(data: bytes) -> None:
+    """Refuse GeoJSON over GEOJSON_MAX_BYTES before it is parsed: parsed JSON takes ten times its size."""
+    if len(data) > settings.GEOJSON_MAX_BYTES:
+        limit = _size_text(settings.GEOJSON_MAX_BYTES)
+        raise ImportFileError(_("GeoJSON 文件超过 %(limit)s，请拆分后分批导入") % {"limit": limit})
+
+
+def check_feature_count(count: int) -> None:
+    """Refuse more GeoJSON features than an .xlsx may have rows (IMPORT_MAX_ROWS), before any is validated."""
+    if count > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("GeoJSON 要素超过 %(limit)d 个，请拆分后导入（大批量导入将在后台任务中提供）")
+            % {"limit": settings.IMPORT_MAX_ROWS}
+        )
+
+
 class ImportColumn(Protocol):
     """What header matching needs of an importer's column."""
 
@@ -143,8 +159,16 @@ def read_sheet(
         raise ImportFileError(str(exc)) from None
     keys = match_headers(header, lookup)
     headers = {code: key for key, code in keys.items()}
-    rows = ((number, {keys[k]: v for k, v in values.items() if k in keys}) for number, values in body)
-    return headers, rows
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        # The row and column limits are met while reading: the importers catch ImportFileError there too.
+        try:
+            for number, values in body:
+                yield number, {keys[k]: v for k, v in values.items() if k in keys}
+        except NotAWorkbook as exc:
+            raise ImportFileError(str(exc)) from None
+
+    return headers, rows()
 
 
 def require_columns(missing: list[str]) -> None:

@@ -28,7 +28,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.geo import in_china
-from chuangcheng.core.uploads import display_name, read_limited, save_once
+from chuangcheng.core.uploads import display_name, hides_archive, read_limited, save_once
 
 # Once per process, at import: iPhones and many Android phones shoot HEIC.
 pillow_heif.register_heif_opener()
@@ -73,6 +73,11 @@ def process_photo(upload: File) -> ProcessedPhoto:
     name = display_name(upload)
     limit = settings.PHOTO_MAX_BYTES
     data = read_limited(upload, limit, lambda size: _too_large(name, size, limit))
+    if not data:
+        raise PhotoRejected(_("照片“%(name)s”是空文件，请重新选择。") % {"name": name}, code="photo_invalid")
+    if hides_archive(data):
+        message = _("文件“%(name)s”内还藏有一个压缩包（伪装文件），请上传原始照片。") % {"name": name}
+        raise PhotoRejected(message, code="photo_polyglot")
     image = _decode(data, name)
     exif = image.getexif()
     full = _shrink(_upright_srgb(image), MAX_EDGE)

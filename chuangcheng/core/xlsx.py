@@ -7,17 +7,21 @@ instead of building every cell object in memory; reads use read-only mode for th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import IO, Any
 
+from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+
+from chuangcheng.core.uploads import UnsafeFile, check_zip
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) and other OLE2 documents start with this signature.
@@ -122,43 +126,126 @@ def _clean(value: Any) -> Any:
 
 
 def check_xlsx_bytes(data: bytes) -> None:
-    """Raise ``NotAWorkbook`` unless ``data`` looks like an .xlsx (a zip with a workbook part)."""
+    """Raise ``NotAWorkbook`` unless ``data`` looks like an .xlsx (a zip with a workbook part)
+    that unpacks within the upload limits (``core.uploads.check_zip``)."""
     if data.startswith(OLE2_MAGIC):
-        raise NotAWorkbook("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传")
+        raise NotAWorkbook(_("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传"))
     if not data.startswith(XLSX_MAGIC):
-        raise NotAWorkbook("文件不是有效的 Excel（.xlsx）文件")
+        raise NotAWorkbook(_("文件不是有效的 Excel（.xlsx）文件"))
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
+            check_zip(archive)
+            for name in sorted(n for n in names if _SHEET_PART.fullmatch(n)):
+                _check_sheet_size(archive, name)
     except zipfile.BadZipFile:
-        raise NotAWorkbook("文件不是有效的 Excel（.xlsx）文件：压缩包已损坏") from None
+        raise NotAWorkbook(_("文件不是有效的 Excel（.xlsx）文件：压缩包已损坏")) from None
+    except UnsafeFile as exc:
+        raise NotAWorkbook(str(exc)) from None
     if "xl/workbook.xml" not in names:
-        raise NotAWorkbook("文件是压缩包，但不是 Excel（.xlsx）工作簿")
+        raise NotAWorkbook(_("文件是压缩包，但不是 Excel（.xlsx）工作簿"))
+
+
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+# A row or cell element, with or without a namespace prefix (<row …>, <c …>, <x:c …>).
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+
+
+def _check_sheet_size(archive: zipfile.ZipFile, name: str) -> None:
+    """Count a sheet's rows and cells in its raw XML before openpyxl parses it.
+
+    openpyxl itself reads a sheet without a <dimension> to its end just to open the workbook,
+    so the counting must come first; it scans the unpacked bytes at C speed, a chunk at a time.
+    """
+    counts = {b"row": 0, b"c": 0}
+    tail = b""
+    with archive.open(name) as handle:
+        while True:
+            chunk = handle.read(1024 * 1024)
+            text = tail + chunk
+            # Scan up to the last "<": every tag before it is whole; the rest waits for the next chunk.
+            cut = text.rfind(b"<") if chunk else len(text)
+            for match in _ROW_OR_CELL.finditer(text, 0, max(cut, 0)):
+                counts[match.group(1)] += 1
+            tail = text[max(cut, 0) :]
+            if counts[b"row"] > settings.IMPORT_MAX_ROWS + 1:
+                raise _too_many_rows()
+            if counts[b"c"] > settings.IMPORT_MAX_CELLS:
+                limit = settings.IMPORT_MAX_CELLS
+                raise NotAWorkbook(_("工作表超过 %(limit)d 个单元格，请拆分后导入") % {"limit": limit})
+            if not chunk:
+                return
+
+
+def _too_many_rows() -> NotAWorkbook:
+    limit = settings.IMPORT_MAX_ROWS
+    return NotAWorkbook(_("工作表超过 %(limit)d 行，请拆分后导入（大批量导入将在后台任务中提供）") % {"limit": limit})
+
+
+def _too_many_columns() -> NotAWorkbook:
+    return NotAWorkbook(_("工作表超过 %(limit)d 列，请删去多余的列后导入") % {"limit": settings.IMPORT_MAX_COLUMNS})
+
+
+def _check_dimension(sheet: Any) -> None:
+    """Refuse at once what the sheet's own <dimension> declares too big (it may also under-state: see _rows)."""
+    if (sheet.max_row or 0) > settings.IMPORT_MAX_ROWS + 1:
+        raise _too_many_rows()
+    if (sheet.max_column or 0) > settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns()
+    # Read every row the file holds, not only the declared ones, and count them as they come.
+    sheet.reset_dimensions()
+
+
+def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows, refusing a row wider than IMPORT_MAX_COLUMNS or a data row past IMPORT_MAX_ROWS.
+
+    Each row is as wide as its last cell, so the first row reaching too far is refused as soon
+    as it is read; empty rows are not counted.
+    """
+    columns, filled = settings.IMPORT_MAX_COLUMNS, 0
+    for values in sheet.iter_rows(values_only=True):
+        if len(values) > columns:
+            raise _too_many_columns()
+        if any(v is not None for v in values):
+            filled += 1
+            if filled > settings.IMPORT_MAX_ROWS + 1:  # the header row and IMPORT_MAX_ROWS rows of data
+                raise _too_many_rows()
+        yield values
 
 
 def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
     """The first sheet's header and an iterator of (Excel row number, {header: value}).
 
     Strings are stripped (empty → None), fully empty rows are skipped, and row numbers are
-    the ones Excel shows, so error reports point at the right line.
+    the ones Excel shows, so error reports point at the right line. The limits on the unpacked
+    size, rows and columns raise ``NotAWorkbook`` before, or while, the rows are read.
     """
     check_xlsx_bytes(data)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise NotAWorkbook(f"无法读取 Excel 文件：{exc}") from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    first = next(rows, None)
+        sheet = workbook.worksheets[0]
+        _check_dimension(sheet)
+        rows = _rows(sheet)
+        first = next(rows, None)
+    except NotAWorkbook:
+        raise
+    # Hostile XML makes openpyxl raise almost anything; all of it means "cannot read this file".
+    except Exception as exc:
+        raise NotAWorkbook(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from None
     header = [str(_clean(v) or "") for v in (first or ())]
+    width = max((i + 1 for i, h in enumerate(header) if h), default=0)
 
     def body() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             for number, values in enumerate(rows, start=2):
-                cleaned = [_clean(v) for v in values]
+                cleaned = [_clean(v) for v in values[:width]]
                 if all(v is None for v in cleaned):
                     continue
                 yield number, {h: v for h, v in zip(header, cleaned, strict=False) if h}
+        except NotAWorkbook:
+            raise
+        except Exception as exc:
+            raise NotAWorkbook(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from None
         finally:
             workbook.close()
 

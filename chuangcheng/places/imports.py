@@ -38,6 +38,8 @@ from chuangcheng.core.importing import (
     ImportResult,
     RowError,
     as_text,
+    check_feature_count,
+    check_geojson_size,
     header_lookup,
     match_headers,
     read_sheet,
@@ -274,14 +276,18 @@ class BaseImporter:
         features = doc.get("features")
         if not isinstance(features, list):
             raise ImportFileError(_("GeoJSON 缺少 features 数组"))
+        check_feature_count(len(features))
         return [self._feature_row(number, feature) for number, feature in enumerate(features, start=1)]
 
     @staticmethod
     def _parse_json(data: bytes) -> dict:
+        check_geojson_size(data)
         try:
             doc = json.loads(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise ImportFileError(_("GeoJSON 文件应使用 UTF-8 编码")) from None
+        except RecursionError:
+            raise ImportFileError(_("文件不是有效的 GeoJSON：嵌套层数过多")) from None
         except json.JSONDecodeError as exc:
             raise ImportFileError(
                 _("文件不是有效的 GeoJSON：JSON 格式错误（第 %(line)s 行第 %(col)s 列）")

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from chuangcheng.core.tests import hostile_files as hostile
 from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.org.services import person_create
 from chuangcheng.places import routing
@@ -440,6 +441,29 @@ def test_it_rejects_a_projected_geojson(world):
     )
 
     assert "坐标系应为 WGS84 或 CGCS2000" in file_error("segment", SimpleUploadedFile("roads.geojson", body))
+
+
+def test_it_refuses_geojson_over_the_size_limit_before_parsing_it(world, settings):
+    settings.GEOJSON_MAX_BYTES = 100 * 1024
+
+    message = file_error("segment", SimpleUploadedFile("roads.geojson", hostile.big_geojson(200 * 1024)))
+
+    assert message == "GeoJSON 文件超过 100 KB，请拆分后分批导入"
+
+
+def test_it_refuses_more_features_than_a_sheet_may_have_rows(world, settings):
+    settings.IMPORT_MAX_ROWS = 100
+
+    message = file_error("segment", SimpleUploadedFile("roads.geojson", hostile.many_features(101)))
+
+    assert message == "GeoJSON 要素超过 100 个，请拆分后导入（大批量导入将在后台任务中提供）"
+    assert not RoadSegment.objects.exists()
+
+
+def test_it_refuses_geojson_nested_deeper_than_python_can_parse(world):
+    message = file_error("segment", SimpleUploadedFile("roads.geojson", hostile.deep_geojson()))
+
+    assert message == "文件不是有效的 GeoJSON：嵌套层数过多"
 
 
 def test_it_rejects_a_feature_without_geometry(world):

@@ -19,12 +19,23 @@ class Route:
     view: Any
 
     def reads_uploads(self) -> bool:
-        """Whether the view's own code reads ``request.FILES`` (page views; the API declares File params)."""
-        try:
-            source = inspect.getsource(inspect.unwrap(self.view))
-        except (OSError, TypeError):
-            return False
-        return "request.FILES" in source
+        """Whether the view, or a function of its module it calls, reads ``request.FILES``.
+
+        For page views; API operations declare their File parameters in the schema.
+        """
+        view = inspect.unwrap(self.view)
+        module = inspect.getmodule(view)
+        code = getattr(view, "__code__", None)
+        called = [getattr(module, n, None) for n in (code.co_names if code else ())]
+        helpers = [f for f in called if inspect.isfunction(f) and inspect.getmodule(f) is module]
+        return any("request.FILES" in _source(f) for f in (view, *helpers))
+
+
+def _source(function: Any) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
 
 
 def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
