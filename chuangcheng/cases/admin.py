@@ -72,6 +72,13 @@ class CaseAdmin(admin.ModelAdmin):
         "reporter",
         "unit",
         "handler",
+        # Where the case lies decides who sees it (the road chief of its segment, its town): set by routing at intake.
+        "lon",
+        "lat",
+        "segment",
+        "grid",
+        "site",
+        "town",
         "dispatched_at",
         "deadline",
         "suspended_at",

@@ -46,6 +46,29 @@ def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
     return unit
 
 
+@transaction.atomic
+def unit_save(*, unit: Unit) -> Unit:
+    """Save a unit edited as a whole (the admin's form): its path, and its subtree's, follow its parent.
+
+    A new unit gets its path after its id; a changed parent goes through ``unit_move``, which
+    rewrites the subtree and refuses a move under the unit's own descendants.
+    """
+    if unit.pk is None:
+        unit.full_clean(exclude=["path"])
+        unit.save()
+        unit.path = _path_for(unit)
+        unit.save(update_fields=["path"])
+        return unit
+    parent = unit.parent
+    stored_parent = Unit.objects.values_list("parent_id", flat=True).get(pk=unit.pk)
+    unit.full_clean(exclude=["path"])
+    others = [f.name for f in Unit._meta.concrete_fields if f.name not in {"id", "parent", "path", "created_at"}]
+    unit.save(update_fields=others)
+    if stored_parent != unit.parent_id:
+        unit_move(unit=unit, parent=parent)
+    return unit
+
+
 def rebuild_unit_paths() -> None:
     """Recompute every path from parents (after bulk loads that bypass unit_create)."""
     units = {u.pk: u for u in Unit.objects.all()}
@@ -88,3 +111,12 @@ def membership_grant(*, person: Person, unit: Unit, role: str) -> Membership:
 
 def membership_revoke(*, person: Person, unit: Unit, role: str) -> None:
     Membership.objects.filter(person=person, unit=unit, role=role).delete()
+
+
+@transaction.atomic
+def membership_change(*, membership: Membership, unit: Unit, role: str) -> Membership:
+    """Move a membership to another unit or role: the old right is revoked, the new one granted."""
+    person = membership.person
+    stored = Membership.objects.select_related("unit").get(pk=membership.pk)
+    membership_revoke(person=person, unit=stored.unit, role=stored.role)
+    return membership_grant(person=person, unit=unit, role=role)
