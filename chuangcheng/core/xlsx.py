@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -76,6 +77,12 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "#")
 
 
+def xml_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 cannot hold (a vertical tab pasted from
+    Word would otherwise make openpyxl refuse the whole export)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def value_cell(ws: Any, value: Any, *, alignment: Alignment | None = None) -> Any:
     """What every export writes for ``value``: text stays text, dates get a date format.
 
@@ -85,6 +92,8 @@ def value_cell(ws: Any, value: Any, *, alignment: Alignment | None = None) -> An
     """
     if isinstance(value, Cell):
         return value  # already made (and styled) by the caller
+    if isinstance(value, str):
+        value = xml_safe(value)
     plain_text = isinstance(value, str) and not value.startswith(FORMULA_STARTS)
     if alignment is None and (value is None or plain_text or type(value) in (int, float, bool)):
         return value  # the common case stays a bare value: openpyxl writes it as is, fast
@@ -93,6 +102,8 @@ def value_cell(ws: Any, value: Any, *, alignment: Alignment | None = None) -> An
 
 def as_cell(ws: Any, value: Any, *, alignment: Alignment | None = None) -> WriteOnlyCell:
     """``value`` as a cell (to be styled by the caller), strings always as string cells."""
+    if isinstance(value, str):
+        value = xml_safe(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

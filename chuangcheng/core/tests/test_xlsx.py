@@ -36,3 +36,19 @@ def test_an_import_of_the_export_reads_the_formula_like_text_back_unchanged():
 
     _header, body = read_xlsx(data)
     assert [values["描述"] for _number, values in body] == FORMULA_LIKE[:5]
+
+
+def test_control_characters_pasted_into_text_are_dropped_instead_of_failing_the_export():
+    # A vertical tab or form feed comes with text pasted from Word; XML 1.0 cannot hold them,
+    # and openpyxl raised IllegalCharacterError, so the whole export answered 500.
+    rows = [["第一行\x0b第二行"], ["换页\x0c符"], ["=1+2\x08"], ["响铃\x07"]]
+    data = xlsx_bytes([Sheet(title="表", header=["描述"], rows=rows)])
+
+    sheet = load_workbook(BytesIO(data)).worksheets[0]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("第一行第二行", "s"),
+        ("换页符", "s"),
+        ("=1+2", "s"),
+        ("响铃", "s"),
+    ]
