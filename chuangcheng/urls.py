@@ -5,12 +5,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from chuangcheng.api import api
 from chuangcheng.core.views import public_media
 from chuangcheng.org.forms import ThrottledAdminLoginForm
+from chuangcheng.org.views import admin_password_change
 
 admin.site.site_header = "创城平台管理后台"
 admin.site.site_title = "创城平台"
 # The admin login goes through the same throttle as the login page (LoginBackend) and words
 # a lockout the same way.
 admin.site.login_form = ThrottledAdminLoginForm
+admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("chuangcheng.core.urls")),

@@ -1,14 +1,15 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
 from chuangcheng.core.types import AuthedRequest
 
 from .choices import Role, UnitKind
-from .forms import ThrottledLoginForm, ThrottledPasswordChangeForm
+from .forms import ThrottledAdminPasswordChangeForm, ThrottledLoginForm, ThrottledPasswordChangeForm
 from .models import Unit
 from .selectors import UnitNode, get_unit_for_user, person_list_for_user, unit_list_for_user, unit_tree_for_user
 
@@ -26,6 +27,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self):  # type: ignore[no-untyped-def]
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+def admin_password_change(request: HttpRequest, extra_context: dict | None = None) -> HttpResponseBase:
+    """AdminSite.password_change with the throttled form: guessing the old password is counted here too."""
+    site = admin.site
+    request.current_app = site.name
+    view = PasswordChangeView.as_view(
+        template_name="registration/password_change_form.html",
+        form_class=ThrottledAdminPasswordChangeForm,
+        success_url=reverse("admin:password_change_done", current_app=site.name),
+        extra_context={**site.each_context(request), **(extra_context or {})},
+    )
+    return view(request)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -122,9 +122,10 @@ def test_a_forged_forwarded_for_header_is_ignored_when_not_behind_a_proxy(client
     assert not logged_in(client)
 
 
-def test_wrong_old_passwords_at_password_change_are_throttled_too(client, world, frozen):
-    client.force_login(world.office)
-    url = reverse("org:password_change")
+@pytest.mark.parametrize("page", ["org:password_change", "admin:password_change"])
+def test_wrong_old_passwords_at_a_password_change_are_throttled_too(client, root, frozen, page):
+    client.force_login(root)
+    url = reverse(page)
     new = "Xin#Mima-2026-03"
     for _ in range(settings.LOGIN_MAX_FAILURES):
         client.post(url, {"old_password": "wrong", "new_password1": new, "new_password2": new}, REMOTE_ADDR=IP)
@@ -133,4 +134,17 @@ def test_wrong_old_passwords_at_password_change_are_throttled_too(client, world,
 
     assert response.status_code == 200
     assert LOCKED in response.text
-    assert Person.objects.get(pk=world.office.pk).check_password(PASSWORD)
+    assert Person.objects.get(pk=root.pk).check_password(PASSWORD)
+
+
+def test_the_admin_password_change_still_changes_the_password(client, root):
+    client.force_login(root)
+    new = "Xin#Mima-2026-03"
+
+    response = client.post(
+        reverse("admin:password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:password_change_done")
+    assert Person.objects.get(pk=root.pk).check_password(new)
