@@ -7,6 +7,7 @@ to those units. Other roles (inspectors, road chiefs, volunteers) see no tasks.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -95,6 +96,13 @@ def is_reviewer(user: Person | None) -> bool:
     """The office reviews progress reports and manages tasks."""
     scope = _scope(user)
     return scope is not None and (scope.has(*REVIEWER_ROLES) or bool(user and user.is_superuser))
+
+
+def require_ledger_viewer(user: Person) -> None:
+    """Only the roles that see the ledger (county-wide roles, unit admins and handlers) read
+    campaigns, frameworks and tasks, on the pages, in the API and in the exports alike."""
+    if not (sees_all(user) or unit_role_paths(user)):
+        raise PermissionDenied(_("您没有查看创建任务的权限"))
 
 
 def can_manage_tasks(user: Person | None) -> bool:

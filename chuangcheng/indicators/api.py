@@ -367,9 +367,12 @@ def _notice(request: AuthedRequest, notice_id: Id) -> SupervisionNotice:
 # ----- reads ---------------------------------------------------------------------------------------
 
 
-@router.get("/campaigns", response=list[CampaignOut], summary="创建项目", url_name="indicators_campaigns")
+@router.get(
+    "/campaigns", response={200: list[CampaignOut], 403: ErrorOut}, summary="创建项目", url_name="indicators_campaigns"
+)
 def campaigns(request: AuthedRequest):  # type: ignore[no-untyped-def]
     """启用的创建项目：达标分数线、下一个时间节点与倒计时、当前用户可见任务按状态计数。"""
+    access.require_ledger_viewer(request.user)
     today = timezone.localdate()
     counts = status_counts(access.tasks_for(request.user), today)
     items = []
@@ -387,12 +390,13 @@ def campaigns(request: AuthedRequest):  # type: ignore[no-untyped-def]
 
 @router.get(
     "/campaigns/{code}/framework",
-    response={200: list[NodeOut], 404: ErrorOut},
+    response={200: list[NodeOut], 403: ErrorOut, 404: ErrorOut},
     summary="测评体系",
     description="创建项目的测评指标树，深度优先排列（depth 为层级深度），含满分、权重、测评方式和关联问题类别。",
     url_name="indicators_framework",
 )
 def framework(request: AuthedRequest, code: str):  # type: ignore[no-untyped-def]
+    access.require_ledger_viewer(request.user)
     campaign = get_object_or_404(Campaign, code=code)
     nodes = selectors.framework_tree(campaign)
     visible = access.tasks_for(request.user).filter(campaign=campaign).order_by()

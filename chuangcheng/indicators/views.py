@@ -57,7 +57,6 @@ PAGE_SIZE = 50
 MINE_PAGE_SIZE = 30
 REVIEW_PAGE_SIZE = 20
 
-LEDGER_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.LEADER, Role.UNIT_ADMIN, Role.HANDLER)
 UNIT_ROLES = (Role.UNIT_ADMIN, Role.HANDLER)
 
 TASK_BADGES = {
@@ -90,7 +89,7 @@ def _require(request: AuthedRequest, roles: tuple[str, ...], message: str) -> No
 
 
 def _require_ledger(request: AuthedRequest) -> None:
-    _require(request, LEDGER_ROLES, _("您没有查看创建任务的权限"))
+    access.require_ledger_viewer(request.user)
 
 
 def _wants_partial(request: AuthedRequest) -> bool:

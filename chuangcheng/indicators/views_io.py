@@ -68,12 +68,6 @@ def require_office(user: Person) -> None:
         raise PermissionDenied(_("只有创建办可以导入测评体系和任务分解表"))
 
 
-def require_viewer(user: Person) -> None:
-    """The roles that see the ledger (county-wide roles, unit admins and handlers) may export."""
-    if not (access.sees_all(user) or access.unit_role_paths(user)):
-        raise PermissionDenied(_("您没有查看创建任务的权限"))
-
-
 def run_import(kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool) -> ImportResult:
     """Read the upload (refusing an oversized one unread) and import it (shared with the API)."""
     try:
@@ -151,7 +145,7 @@ def template_tasks(request: AuthedRequest, code: str) -> HttpResponse:
 
 def framework_download(user: Person, code: str) -> HttpResponse:
     """The campaign's framework as .xlsx (shared with the API)."""
-    require_viewer(user)
+    access.require_ledger_viewer(user)
     campaign = get_object_or_404(Campaign, code=code)
     return xlsx_download(export_framework(campaign), f"{campaign.name}{_('测评体系')}-{stamp()}.xlsx")
 
@@ -166,7 +160,7 @@ def tasks_for_export(user: Person, campaign: Campaign, params: Any) -> QuerySet[
 
 def tasks_download(user: Person, code: str, params: Any) -> HttpResponse:
     """The campaign's 任务分解表 as .xlsx (shared with the API)."""
-    require_viewer(user)
+    access.require_ledger_viewer(user)
     campaign = get_object_or_404(Campaign, code=code)
     data = export_tasks(tasks_for_export(user, campaign, params))
     return xlsx_download(data, f"{campaign.name}{_('任务分解表')}-{stamp()}.xlsx")

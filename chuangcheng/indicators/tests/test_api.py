@@ -41,6 +41,15 @@ def test_anonymous_gets_401(client, db):
     assert client.get(f"{BASE}/tasks").status_code == 401
 
 
+@pytest.mark.parametrize("persona", ["chief_a", "inspector", "volunteer"])
+def test_street_roles_read_no_campaign_or_framework_as_on_the_pages(client, world, campaign, persona):
+    # The campaign list and framework pages refuse these roles; the API answered them 200.
+    client.force_login(getattr(world, persona))
+    for url in (f"{BASE}/campaigns", f"{BASE}/campaigns/{campaign.code}/framework", "/indicators/"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+
+
 def test_campaigns_carry_countdown_and_counts(client, world, campaign, task_factory, frozen):
     Milestone.objects.create(
         campaign=campaign, kind=MilestoneKind.PROVINCIAL_CHECK, name="省级检查验收", date=dt.date(2026, 12, 4)
