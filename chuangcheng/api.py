@@ -160,19 +160,19 @@ DOMAIN_ERROR_STATUS = {"forbidden": 403, "conflict": 409}
 
 
 @api.exception_handler(DomainError)
-def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = DOMAIN_ERROR_STATUS.get(exc.code, 400)
     return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=status)
 
 
 @api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404):  # type: ignore[no-untyped-def]
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # The selectors' messages ("路段不存在") are the same for a missing and an unseen object.
     return api.create_response(request, {"detail": str(exc) or _("不存在")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
-def forbidden(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or _("没有权限")}, status=403)
 
 
@@ -203,7 +203,7 @@ VALIDATION_MESSAGES = {
 
 
 @api.exception_handler(ValidationError)
-def invalid(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     issues = [{**issue, "msg": _validation_message(issue)} for issue in exc.errors]
     return api.create_response(request, {"detail": issues}, status=422)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from chuangcheng.core import workcalendar
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
@@ -38,13 +40,13 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):  # type: ignore[no-untyped-def]
+def fast_passwords(settings: Settings) -> None:
     """The world fixture hashes ten passwords; PBKDF2 would make that seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_routing_index():  # type: ignore[no-untyped-def]
+def fresh_routing_index() -> Iterator[None]:
     """Rolled-back tests reuse ids, so no test may see an index built from another's map."""
     routing.holder.mark_stale()
     yield
@@ -52,7 +54,7 @@ def fresh_routing_index():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def fresh_working_calendar():  # type: ignore[no-untyped-def]
+def fresh_working_calendar() -> Iterator[None]:
     """A rolled-back HolidayOverride fires no signal, so the calendar's cache must not outlive a test."""
     workcalendar.invalidate_cache()
     yield
@@ -66,7 +68,7 @@ def _person(username: str, name: str, unit: Unit, role: str) -> Person:
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db: None) -> World:
     seed_reference_lists()
     dept, town, community = UnitKind.DEPARTMENT, UnitKind.TOWN, UnitKind.COMMUNITY
     county = unit_create(name="示范县委县政府", code="410221000", kind=dept, group=UnitGroup.OTHER)

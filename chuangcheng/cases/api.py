@@ -8,6 +8,7 @@ Keys are per user: another user sending the same key simply makes their own case
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router
@@ -24,7 +25,7 @@ from chuangcheng.core.types import AuthedRequest
 from . import routing, selectors, services
 from .access import can_intake, can_report
 from .api_actions import router as actions_router
-from .models import Category
+from .models import Case, Category
 from .schemas import (
     CaseCreatedOut,
     CaseDetailOut,
@@ -46,7 +47,7 @@ KEY_HELP = "客户端生成的唯一键（对当前用户唯一即可），最�
 
 
 @router.get("/categories", response=list[CategoryGroupOut], summary="问题类别树", url_name="cases_categories")
-def categories(request: HttpRequest):  # type: ignore[no-untyped-def]
+def categories(request: HttpRequest) -> list[dict[str, Any]]:
     """部件 then 事件 大类, each with its active 小类 and their handling rules."""
     rows = selectors.category_tree()
     leaves: dict[int, list[Category]] = {}
@@ -78,7 +79,7 @@ def _group(parent: Category, children: list[Category]) -> dict[str, Any]:
     url_name="cases_list",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def case_list(request: AuthedRequest, filters: Query[CaseFilters]):  # type: ignore[no-untyped-def]
+def case_list(request: AuthedRequest, filters: Query[CaseFilters]) -> QuerySet[Case]:
     return selectors.case_list_for_user(user=request.user, filters=filters.dict(exclude_none=True)).order_by(
         "-created_at", "-pk"
     )
@@ -92,7 +93,7 @@ def case_list(request: AuthedRequest, filters: Query[CaseFilters]):  # type: ign
     url_name="cases_todo",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def todo(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def todo(request: AuthedRequest) -> QuerySet[Case]:
     return selectors.todo_for_user(user=request.user)
 
 
@@ -103,7 +104,9 @@ def todo(request: AuthedRequest):  # type: ignore[no-untyped-def]
     description="同一小类、在设定距离（默认 50 米）内、尚未结束且当前用户可见的案卷，近的在前。上报前和受理时用。",
     url_name="cases_duplicates",
 )
-def duplicates(request: AuthedRequest, category: Id, lon: float, lat: float, exclude: Id | None = None):  # type: ignore[no-untyped-def]
+def duplicates(
+    request: AuthedRequest, category: Id, lon: float, lat: float, exclude: Id | None = None
+) -> list[dict[str, Any]]:
     found = selectors.duplicate_candidates(
         user=request.user, category=_leaf(category), lon=lon, lat=lat, exclude=exclude
     )
@@ -117,7 +120,7 @@ def duplicates(request: AuthedRequest, category: Id, lon: float, lat: float, exc
     description="含全部事件（时间线）、照片地址和延期申请；不在当前用户范围内的案卷返回 404。",
     url_name="cases_detail",
 )
-def detail(request: AuthedRequest, case_id: Id):  # type: ignore[no-untyped-def]
+def detail(request: AuthedRequest, case_id: Id) -> Case:
     return selectors.get_case_for_user(request.user, case_id)
 
 
@@ -128,7 +131,7 @@ def detail(request: AuthedRequest, case_id: Id):  # type: ignore[no-untyped-def]
     description="按小类的派遣规则（先属地或先属主）排序的候选处置单位及其责任人。仅创建办可用，其他角色 403。",
     url_name="cases_suggestions",
 )
-def suggestions(request: AuthedRequest, case_id: Id):  # type: ignore[no-untyped-def]
+def suggestions(request: AuthedRequest, case_id: Id) -> list[dict[str, Any]]:
     case = selectors.get_case_for_user(request.user, case_id)
     # Dispatching is the office's: the candidates name other units' people, which a reporter or
     # the holding unit has no need to see (a visible case, read-only here: 403, not 404).
@@ -151,14 +154,12 @@ def suggestions(request: AuthedRequest, case_id: Id):  # type: ignore[no-untyped
     url_name="cases_create",
     openapi_extra=idempotency_key_header(KEY_HELP),
 )
-def create(  # type: ignore[no-untyped-def]
+def create(
     request: AuthedRequest,
     payload: Form[CaseIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-    idempotency_key: str | None = Header(  # type: ignore[assignment]
-        None, alias="Idempotency-Key", include_in_schema=False
-    ),
-):
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", include_in_schema=False),
+) -> Answer[Case]:
     # The same roles as the report page: the service also serves anonymous citizens, so it cannot ask.
     if not can_report(request.user):
         raise DomainError(_("您没有上报问题的权限"), code="forbidden")

@@ -174,7 +174,7 @@ class DemoCasesBuilder:
             day = self.now.date() - dt.timedelta(days=self.rng.randrange(self.days))
             hour = self.rng.choices((7, 8, 9, 10, 11, 14, 15, 16, 17, 19, 21), (2, 6, 9, 9, 7, 6, 8, 8, 5, 3, 1))[0]
             naive = dt.datetime.combine(day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60)))
-            moment = timezone.make_aware(naive, self.now.tzinfo)  # type: ignore[arg-type]
+            moment = timezone.make_aware(naive, self.now.tzinfo)
             if moment < self.now:
                 return moment
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db.models import QuerySet
+
 from chuangcheng.core.errors import DomainError
 
 from . import services
@@ -39,7 +41,7 @@ def level_for(fraction: float | None, *, overdue: bool) -> int:
     return Escalation.NONE
 
 
-def running_cases():  # type: ignore[no-untyped-def]
+def running_cases() -> QuerySet[Case]:
     """Cases a unit holds with a clock running and a level still to reach.
 
     PostgreSQL answers this from the partial index case_running_deadline_idx, already in

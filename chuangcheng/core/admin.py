@@ -14,5 +14,5 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: HolidayOverride, form: object, change: bool) -> None:
         if not change and request.user.is_authenticated:
-            obj.created_by = request.user  # type: ignore[assignment]
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)

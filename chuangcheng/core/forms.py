@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -68,7 +69,7 @@ class HolidayForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=50, required=False, help_text=_("如：国庆节、国庆调休上班"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def clean_date(self):  # type: ignore[no-untyped-def]
+    def clean_date(self) -> dt.date:
         """A typo like 0227 would be saved where the page never shows it (it lists 2000–2100)."""
         day = self.cleaned_data["date"]
         if not FIRST_YEAR <= day.year <= LAST_YEAR:

@@ -11,6 +11,8 @@ import math
 from functools import lru_cache
 from itertools import pairwise
 
+import numpy as np
+import numpy.typing as npt
 import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
@@ -112,7 +114,9 @@ def local_metric(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
     return shapely.transform(geom, _local_transformer(_cell(lon0), _cell(lat0)).transform, interleaved=False)
 
 
-def project_xy(lons, lats, lon0: float, lat0: float):  # type: ignore[no-untyped-def]
+def project_xy(
+    lons: npt.ArrayLike, lats: npt.ArrayLike, lon0: float, lat0: float
+) -> tuple[np.ndarray | float, np.ndarray | float]:
     """Vectorised projection of coordinate arrays into local metres."""
     return _local_transformer(round(lon0, 3), round(lat0, 3)).transform(lons, lats)
 

@@ -6,4 +6,4 @@ from chuangcheng.org.models import Person
 class AuthedRequest(HttpRequest):
     """A request behind login_required (or API auth): ``user`` is a real Person."""
 
-    user: Person  # type: ignore[assignment]
+    user: Person

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -42,7 +42,7 @@ from . import access, selectors, services
 from .api_io import router as io_router
 from .api_readiness import router as readiness_router
 from .choices import EvidenceType, NoticeStatus, TaskStatus
-from .models import Campaign, Milestone, ProgressReport, SupervisionNotice, Task
+from .models import Campaign, IndicatorNode, Milestone, ProgressReport, SupervisionNotice, Task
 from .views import status_counts
 
 router = Router(tags=["创建任务"])
@@ -370,7 +370,7 @@ def _notice(request: AuthedRequest, notice_id: Id) -> SupervisionNotice:
 @router.get(
     "/campaigns", response={200: list[CampaignOut], 403: ErrorOut}, summary="创建项目", url_name="indicators_campaigns"
 )
-def campaigns(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def campaigns(request: AuthedRequest) -> list[Campaign]:
     """启用的创建项目：达标分数线、下一个时间节点与倒计时、当前用户可见任务按状态计数。"""
     access.require_ledger_viewer(request.user)
     today = timezone.localdate()
@@ -395,7 +395,7 @@ def campaigns(request: AuthedRequest):  # type: ignore[no-untyped-def]
     description="创建项目的测评指标树，深度优先排列（depth 为层级深度），含满分、权重、测评方式和关联问题类别。",
     url_name="indicators_framework",
 )
-def framework(request: AuthedRequest, code: str):  # type: ignore[no-untyped-def]
+def framework(request: AuthedRequest, code: str) -> list[IndicatorNode]:
     access.require_ledger_viewer(request.user)
     campaign = get_object_or_404(Campaign, code=code)
     nodes = selectors.framework_tree(campaign)
@@ -417,7 +417,7 @@ def framework(request: AuthedRequest, code: str):  # type: ignore[no-untyped-def
     url_name="indicators_tasks",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def tasks(request: AuthedRequest, filters: Query[TaskFilters]):  # type: ignore[no-untyped-def]
+def tasks(request: AuthedRequest, filters: Query[TaskFilters]) -> QuerySet[Task]:
     return selectors.ledger(request.user, filters.dict(exclude_none=True))
 
 
@@ -428,7 +428,7 @@ def tasks(request: AuthedRequest, filters: Query[TaskFilters]):  # type: ignore[
     description="含进展报送（及佐证材料下载地址）、全部事件（时间线）和督办单；不在当前用户范围内的任务返回 404。",
     url_name="indicators_task",
 )
-def task_detail(request: AuthedRequest, task_id: Id):  # type: ignore[no-untyped-def]
+def task_detail(request: AuthedRequest, task_id: Id) -> Task:
     return _detail(request, _task(request, task_id))
 
 
@@ -440,7 +440,7 @@ def task_detail(request: AuthedRequest, task_id: Id):  # type: ignore[no-untyped
     url_name="indicators_review_queue",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def review_queue(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def review_queue(request: AuthedRequest) -> QuerySet[ProgressReport]:
     if not access.is_reviewer(request.user):
         raise PermissionDenied(_("只有创建办可以审核报送"))
     return selectors.review_queue(request.user).select_related("task__campaign", "task__indicator")
@@ -454,7 +454,7 @@ def review_queue(request: AuthedRequest):  # type: ignore[no-untyped-def]
     url_name="indicators_notices",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def notices(request: AuthedRequest, status: NoticeStatus | None = None):  # type: ignore[no-untyped-def]
+def notices(request: AuthedRequest, status: NoticeStatus | None = None) -> QuerySet[SupervisionNotice]:
     qs = access.notices_for(request.user).select_related("task", "unit", "issued_by", "replied_by")
     if status:
         qs = qs.filter(status=status)
@@ -467,7 +467,7 @@ def notices(request: AuthedRequest, status: NoticeStatus | None = None):  # type
     summary="督办单详情",
     url_name="indicators_notice",
 )
-def notice_detail(request: AuthedRequest, notice_id: Id):  # type: ignore[no-untyped-def]
+def notice_detail(request: AuthedRequest, notice_id: Id) -> SupervisionNotice:
     return _notice(request, notice_id)
 
 
@@ -487,16 +487,14 @@ def notice_detail(request: AuthedRequest, notice_id: Id):  # type: ignore[no-unt
     url_name="indicators_report",
     openapi_extra=idempotency_key_header("客户端生成的唯一键，最长 64 字符"),
 )
-def report(  # type: ignore[no-untyped-def]
+def report(
     request: AuthedRequest,
     task_id: Id,
     percent: Form[Percent],
     narrative: Form[Text],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-    idempotency_key: str | None = Header(  # type: ignore[assignment]
-        None, alias="Idempotency-Key", include_in_schema=False
-    ),
-):
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", include_in_schema=False),
+) -> Answer[ProgressReport]:
     key = _require_key(idempotency_key)
     task = _task(request, task_id)
     checked = _checked(files)
@@ -513,7 +511,7 @@ def report(  # type: ignore[no-untyped-def]
     description="创建办通过（任务进度按报送认定，100% 即完成）或退回（须填写意见）一份待审核的报送。",
     url_name="indicators_review",
 )
-def review(request: AuthedRequest, report_id: Id, payload: ReviewIn):  # type: ignore[no-untyped-def]
+def review(request: AuthedRequest, report_id: Id, payload: ReviewIn) -> ProgressReport:
     if not access.is_reviewer(request.user):
         raise PermissionDenied(_("只有创建办可以审核报送"))
     found = _report_for(request, report_id)
@@ -527,7 +525,7 @@ def review(request: AuthedRequest, report_id: Id, payload: ReviewIn):  # type: i
     description="创建办或督查室向任务的牵头单位下发督办单，回复期限按工作日计算。",
     url_name="indicators_notice_issue",
 )
-def notice_issue(request: AuthedRequest, task_id: Id, payload: NoticeIn):  # type: ignore[no-untyped-def]
+def notice_issue(request: AuthedRequest, task_id: Id, payload: NoticeIn) -> Answer[SupervisionNotice]:
     task = _task(request, task_id)
     made = services.notice_issue(task=task, by=request.user, reason=payload.reason, reply_days=payload.reply_days)
     return Answer(201, made)
@@ -540,12 +538,12 @@ def notice_issue(request: AuthedRequest, task_id: Id, payload: NoticeIn):  # typ
     description="multipart/form-data：reply（回复内容）和可选的佐证材料 files。被督办单位的单位管理员、处置人员回复。",
     url_name="indicators_notice_reply",
 )
-def notice_reply(  # type: ignore[no-untyped-def]
+def notice_reply(
     request: AuthedRequest,
     notice_id: Id,
     reply: Form[Text],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-):
+) -> SupervisionNotice:
     notice = _notice(request, notice_id)
     checked = _checked(files)
     return services.notice_reply(notice=notice, by=request.user, reply=reply, files=checked)
@@ -558,7 +556,7 @@ def notice_reply(  # type: ignore[no-untyped-def]
     description="单位回复后，创建办或督查室办结督办单。",
     url_name="indicators_notice_close",
 )
-def notice_close(request: AuthedRequest, notice_id: Id, payload: NoticeNoteIn):  # type: ignore[no-untyped-def]
+def notice_close(request: AuthedRequest, notice_id: Id, payload: NoticeNoteIn) -> SupervisionNotice:
     notice = _notice(request, notice_id)
     return services.notice_close(notice=notice, by=request.user, note=payload.note)
 

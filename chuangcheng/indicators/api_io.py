@@ -81,9 +81,7 @@ def _import(request: AuthedRequest, kind: str, code: str, file: UploadedFile, pa
     description=IMPORT_HELP + "文件中没有的已有指标不会删除，只在 warnings 中提示。",
     url_name="indicators_import_framework",
 )
-def import_framework(  # type: ignore[no-untyped-def]
-    request: AuthedRequest, code: str, file: File[UploadedFile], partial: Form[bool] = False
-):
+def import_framework(request: AuthedRequest, code: str, file: File[UploadedFile], partial: Form[bool] = False) -> dict:
     return _import(request, "framework", code, file, partial)
 
 
@@ -94,9 +92,7 @@ def import_framework(  # type: ignore[no-untyped-def]
     description=IMPORT_HELP + "每个新增或修改的任务写一条“导入”事件。",
     url_name="indicators_import_tasks",
 )
-def import_tasks(  # type: ignore[no-untyped-def]
-    request: AuthedRequest, code: str, file: File[UploadedFile], partial: Form[bool] = False
-):
+def import_tasks(request: AuthedRequest, code: str, file: File[UploadedFile], partial: Form[bool] = False) -> dict:
     return _import(request, "tasks", code, file, partial)
 
 

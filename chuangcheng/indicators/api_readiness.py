@@ -116,7 +116,7 @@ class ReadinessOut(Schema):
     description="每个测评指标的预测得分、差距、原因和可消除差距的单位；as_of 回看过去某天（不含今天以后）。",
     url_name="indicators_readiness",
 )
-def readiness(request: AuthedRequest, campaign_code: str, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
+def readiness(request: AuthedRequest, campaign_code: str, as_of: dt.date | None = None) -> dict:
     if not can_see_readiness(request.user):
         raise PermissionDenied(_("只有创建办、督查室和县领导可以查看达标预测"))
     campaign = get_object_or_404(Campaign, code=campaign_code)

@@ -678,11 +678,11 @@ class DemoIndicatorsBuilder:
     # --- time helpers ----------------------------------------------------------------------------
 
     def _at(self, day: dt.date, hour: int, minute: int) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)), self.now.tzinfo)  # type: ignore[arg-type]
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)), self.now.tzinfo)
 
     def _office_hours(self, at: dt.datetime) -> dt.datetime:
         """Move a moment forward into a weekday's office hours (9:00–17:59), keeping its minutes."""
-        at = timezone.localtime(at, self.now.tzinfo)  # type: ignore[arg-type]
+        at = timezone.localtime(at, self.now.tzinfo)
         if at.hour >= 18:
             at = (at + dt.timedelta(days=1)).replace(hour=9 + at.minute % 3)
         elif at.hour < 9:

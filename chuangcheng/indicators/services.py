@@ -225,7 +225,7 @@ def task_update(*, task: Task, by: Person, **fields: Any) -> Task:
     task.cooperating_units.set(cooperating)
     data = {name: [_as_change(before[name]), _as_change(value)] for name, value in changes.items() if name in before}
     if old_cooperating != {u.pk for u in cooperating}:
-        data["cooperating_units"] = [u.name for u in cooperating]  # type: ignore[assignment]
+        data["cooperating_units"] = [u.name for u in cooperating]
     _event(task, action=TaskAction.UPDATE, by=by, from_status=from_status, data=data)
     return task
 

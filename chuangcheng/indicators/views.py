@@ -193,7 +193,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
                 TaskStatus.OVERDUE,
             )
         ]
-        nxt = campaign.upcoming[0] if campaign.upcoming else None  # type: ignore[attr-defined]
+        nxt = campaign.upcoming[0] if campaign.upcoming else None
         campaign.next_milestone = nxt  # type: ignore[attr-defined]
         campaign.days_to_milestone = (nxt.date - today).days if nxt else None  # type: ignore[attr-defined]
     context = {"campaigns": campaigns, "is_office": _has(request, Role.OFFICE)}
@@ -356,7 +356,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate_tasks(page.object_list)  # type: ignore[assignment]
     for task in page.object_list:
-        task.is_lead = access.covers(request.user, task.lead_unit)  # type: ignore[attr-defined]
+        task.is_lead = access.covers(request.user, task.lead_unit)
     waiting = access.notices_for(request.user).filter(status=NoticeStatus.ISSUED).select_related("task")
     context = {"page": page, "notices": _decorate_notices(waiting.order_by("reply_deadline"))}
     return render(request, "indicators/mine.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -11,6 +12,7 @@ from chuangcheng.core.schemas import Id, Pagination
 from chuangcheng.core.types import AuthedRequest
 
 from . import selectors, services
+from .models import Notification
 
 router = Router(tags=["消息"])
 PAGE_SIZE = 30
@@ -51,21 +53,21 @@ class MarkedOut(Schema):
     ),
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def inbox(request: AuthedRequest, unread: bool = False):  # type: ignore[no-untyped-def]
+def inbox(request: AuthedRequest, unread: bool = False) -> QuerySet[Notification]:
     return selectors.inbox_for_user(user=request.user, filters={"unread": unread})
 
 
 @router.get("/unread-count", response=UnreadCountOut, summary="未读消息数")
-def unread_count(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def unread_count(request: AuthedRequest) -> dict[str, int]:
     return {"unread": selectors.unread_count(request.user)}
 
 
 @router.post("/read", response=MarkedOut, summary="标为已读")
-def mark_read(request: AuthedRequest, payload: MarkReadIn):  # type: ignore[no-untyped-def]
+def mark_read(request: AuthedRequest, payload: MarkReadIn) -> dict[str, int]:
     marked = services.mark_read(user=request.user, ids=payload.ids)
     return {"marked": marked, "unread": selectors.unread_count(request.user)}
 
 
 @router.post("/read-all", response=MarkedOut, summary="全部标为已读")
-def mark_all_read(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def mark_all_read(request: AuthedRequest) -> dict[str, int]:
     return {"marked": services.mark_all_read(user=request.user), "unread": 0}

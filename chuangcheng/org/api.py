@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Field, Router, Schema
 
 from chuangcheng.core.schemas import Id, NamedRef
@@ -7,6 +8,7 @@ from chuangcheng.core.types import AuthedRequest
 
 from .access import scope_for
 from .contacts import contacts_for
+from .models import Person, Unit
 from .selectors import (
     UnitNode,
     get_person_for_user,
@@ -36,7 +38,7 @@ class PersonOut(Schema):
     roles: list[str]
 
     @staticmethod
-    def resolve_roles(obj) -> list[str]:  # type: ignore[no-untyped-def]
+    def resolve_roles(obj: Person) -> list[str]:
         return sorted({m.role for m in obj.memberships.all()})
 
 
@@ -109,7 +111,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="当前用户")
-def me(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def me(request: AuthedRequest) -> dict[str, Any]:
     scope = scope_for(request.user)
     user = request.user
     return {
@@ -136,12 +138,12 @@ def _tree_json(nodes: list[UnitNode]) -> list[dict]:
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表")
-def units(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ignore[no-untyped-def]
+def units(request: AuthedRequest, q: str = "", kind: str = "") -> QuerySet[Unit]:
     return unit_list_for_user(user=request.user, filters={"q": q, "kind": kind})
 
 
 @router.get("/people", response=list[PersonOut], summary="人员列表")
-def people(request: AuthedRequest, q: str = "", role: str = "", unit: Id | None = None):  # type: ignore[no-untyped-def]
+def people(request: AuthedRequest, q: str = "", role: str = "", unit: Id | None = None) -> QuerySet[Person]:
     return person_list_for_user(user=request.user, filters={"q": q, "role": role, "unit": unit})[:1000]
 
 
@@ -151,7 +153,7 @@ def people(request: AuthedRequest, q: str = "", role: str = "", unit: Id | None 
     summary="单位树",
     description="当前用户可见的单位，嵌套成树；上级不可见的单位（如单位管理员的本单位）作为根。",
 )
-def unit_tree(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ignore[no-untyped-def]
+def unit_tree(request: AuthedRequest, q: str = "", kind: str = "") -> list[dict]:
     return _tree_json(unit_tree_for_user(user=request.user, filters={"q": q, "kind": kind}))
 
 
@@ -161,7 +163,7 @@ def unit_tree(request: AuthedRequest, q: str = "", kind: str = ""):  # type: ign
     summary="单位详情",
     description="含下级单位和人员；不在当前用户范围内的单位返回 404。",
 )
-def unit_detail(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
+def unit_detail(request: AuthedRequest, id: Id) -> Unit:
     return get_unit_for_user(request.user, id)
 
 
@@ -171,5 +173,5 @@ def unit_detail(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
     summary="人员详情",
     description="含手机号和各单位的角色；不在当前用户范围内的人员返回 404。",
 )
-def person_detail(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
+def person_detail(request: AuthedRequest, id: Id) -> Person:
     return get_person_for_user(request.user, id)

@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 from . import throttle
+from .models import Person
 
 
 class LoginBackend(ModelBackend):
@@ -17,7 +22,13 @@ class LoginBackend(ModelBackend):
     are still refused by ``get_user``.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Person | None:
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
@@ -30,9 +41,9 @@ class LoginBackend(ModelBackend):
             throttle.clear_failures(username)
         return user
 
-    def user_can_authenticate(self, user) -> bool:  # type: ignore[no-untyped-def]
+    def user_can_authenticate(self, user: Person | AnonymousUser | None) -> bool:
         return True
 
-    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+    def get_user(self, user_id: int) -> Person | None:
         user = super().get_user(user_id)
         return user if user is not None and user.is_active else None

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import throttle
@@ -11,7 +14,7 @@ from . import throttle
 THROTTLED = _("登录失败次数过多，请 %(minutes)s 分钟后再试。")
 
 
-def throttled_error(request) -> forms.ValidationError | None:  # type: ignore[no-untyped-def]
+def throttled_error(request: HttpRequest | None) -> forms.ValidationError | None:
     """The lockout message when the throttle (in LoginBackend) refused this request."""
     minutes = throttle.refused_minutes(request)
     if not minutes:
@@ -44,7 +47,7 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     A stolen session must not become an unthrottled oracle for the account's password.
     """
 
-    def __init__(self, user, *args, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, user: Any, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         self.request = request
         super().__init__(user, *args, **kwargs)
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,7 +27,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("org:password_change_done")
     form_class = ThrottledPasswordChangeForm
 
-    def get_form_kwargs(self):  # type: ignore[no-untyped-def]
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
 
 

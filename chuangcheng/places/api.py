@@ -68,7 +68,7 @@ def parse_bbox(raw: str) -> BBox | None:
         parts = ()
     if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
         raise HttpError(400, "bbox 格式应为 minlon,minlat,maxlon,maxlat（最小值在前）")
-    return parts  # type: ignore[return-value]
+    return parts
 
 
 def _capped(qs: QuerySet, bbox: str, limit: int) -> tuple[list, bool]:
@@ -83,7 +83,7 @@ def _capped(qs: QuerySet, bbox: str, limit: int) -> tuple[list, bool]:
 @router.get(
     "/responsibility", response=ResponsibilityOut, summary="按坐标查询责任主体", url_name="places_responsibility"
 )
-def responsibility(request: AuthedRequest, lon: float, lat: float, crs: str = "wgs84"):  # type: ignore[no-untyped-def]
+def responsibility(request: AuthedRequest, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]:
     """Route a point (``crs``: wgs84, cgcs2000 or gcj02) to the segment, grid and site the user may see."""
     found = responsibility_at(lon, lat, user=request.user, crs=crs)
     return {
@@ -105,7 +105,7 @@ def responsibility(request: AuthedRequest, lon: float, lat: float, crs: str = "w
     summary="路段图层（GeoJSON）",
     url_name="places_segments_geojson",
 )
-def segments_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES):  # type: ignore[no-untyped-def]
+def segments_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES) -> dict[str, Any]:
     """Visible road segments overlapping ``bbox``; longest first when capped."""
     qs = selectors.segment_list_for_user(user=request.user).order_by("-length_m", "pk")
     rows, truncated = _capped(qs, bbox, limit)
@@ -115,7 +115,7 @@ def segments_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_
 @router.get(
     "/grids.geojson", response=FeatureCollectionOut, summary="网格图层（GeoJSON）", url_name="places_grids_geojson"
 )
-def grids_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES):  # type: ignore[no-untyped-def]
+def grids_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES) -> dict[str, Any]:
     """Visible grids overlapping ``bbox``; largest first when capped."""
     qs = selectors.grid_list_for_user(user=request.user).order_by("-area_m2", "pk")
     rows, truncated = _capped(qs, bbox, limit)
@@ -125,7 +125,7 @@ def grids_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEA
 @router.get(
     "/sites.geojson", response=FeatureCollectionOut, summary="点位图层（GeoJSON）", url_name="places_sites_geojson"
 )
-def sites_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES):  # type: ignore[no-untyped-def]
+def sites_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEATURES) -> dict[str, Any]:
     """Visible sites (points and polygons) overlapping ``bbox``."""
     qs = selectors.site_list_for_user(user=request.user)
     rows, truncated = _capped(qs, bbox, limit)
@@ -133,7 +133,7 @@ def sites_geojson(request: AuthedRequest, bbox: str = "", limit: Count = MAX_FEA
 
 
 @router.get("/extent", response=ExtentOut, summary="可见要素的范围", url_name="places_extent")
-def extent(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def extent(request: AuthedRequest) -> dict[str, Any]:
     """The bounding box the map fits to on opening (null when the user sees nothing)."""
     box = selectors.map_extent_for_user(user=request.user)
     return {"bbox": list(box) if box else None}

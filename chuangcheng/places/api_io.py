@@ -6,6 +6,7 @@ the user's filtered list holds.
 """
 
 from dataclasses import asdict
+from typing import Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Query, Router
@@ -72,9 +73,9 @@ def _file_response(content_type: str, what: str) -> dict:
     ),
     url_name="places_import",
 )
-def import_map(  # type: ignore[no-untyped-def]
+def import_map(
     request: AuthedRequest, kind: Kind, file: File[UploadedFile], mode: Form[ImportMode] = ImportMode.ALL
-):
+) -> dict[str, Any]:
     require_map_editor(request.user)
     result = import_file(kind=kind, file=file, filename=file.name or "", mode=mode)
     data = asdict(result)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -86,7 +86,7 @@ def add_kind(place: PlaceKind) -> None:
         url_name=f"places_{place.kind}_list",
     )
     @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-    def list_view(request: AuthedRequest, filters: Query[place.filters]):  # type: ignore[name-defined,no-untyped-def]
+    def list_view(request: AuthedRequest, filters: Query[place.filters]) -> QuerySet:  # type: ignore[name-defined]
         return place.list_for_user(user=request.user, filters=filters.dict(exclude_none=True))
 
     @router.get(
@@ -97,7 +97,7 @@ def add_kind(place: PlaceKind) -> None:
         operation_id=f"places_{place.kind}_detail",
         url_name=f"places_{place.kind}_detail",
     )
-    def detail_view(request: AuthedRequest, id: Id):  # type: ignore[no-untyped-def]
+    def detail_view(request: AuthedRequest, id: Id) -> Model:
         return place.get_for_user(request.user, id)
 
 
@@ -112,7 +112,7 @@ for _place in KINDS:
     description="当前用户任路长或段长的路段及其沿线门店；不是路长的用户得到空列表。",
     url_name="places_mine",
 )
-def mine(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def mine(request: AuthedRequest) -> dict[str, Any]:
     area = selectors.chief_area_for_user(user=request.user)
     return {
         "segments": area.segments,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Model, Q, QuerySet
 from django.http import Http404
 
 from chuangcheng.core.errors import DomainError
@@ -274,7 +275,10 @@ def chief_contact_facts(person_id: int) -> tuple[frozenset[int], frozenset[int]]
     return frozenset(seg for seg, *_named in found), frozenset(people)
 
 
-def _get_or_404(qs: QuerySet, pk: int, message: str):  # type: ignore[no-untyped-def]
+M = TypeVar("M", bound=Model)
+
+
+def _get_or_404(qs: QuerySet[M], pk: int, message: str) -> M:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404(message)

@@ -23,7 +23,7 @@ SCHEMA_URL = "/api/openapi.json"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     public = settings.MEDIA_ROOT / "public"
     public.mkdir(parents=True)
@@ -32,19 +32,19 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def immediate_tasks(settings):  # type: ignore[no-untyped-def]
+def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
-def schema(client) -> dict:  # type: ignore[no-untyped-def]
+def schema(client) -> dict:
     response = client.get(SCHEMA_URL)
     assert response.status_code == 200
     return response.json()
 
 
 @pytest.fixture
-def setup(world):  # type: ignore[no-untyped-def]
+def setup(world):
     objects = build(world)
     people = matrix.personas(world)
     clients = {role: client_for(person) for role, person in people.items()}

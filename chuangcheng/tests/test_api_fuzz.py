@@ -76,7 +76,7 @@ class Sweep:
 
 
 @pytest.fixture
-def wsgi_app():  # type: ignore[no-untyped-def]
+def wsgi_app():
     """The project's WSGI app, sharing the test's transaction (as Django's test client does)."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
@@ -86,7 +86,7 @@ def wsgi_app():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def county(world, settings, tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def county(world, settings, tmp_path) -> dict[str, Any]:
     """A few objects of every kind the API lists, so answers carry data to check against the schema."""
     settings.MEDIA_ROOT = tmp_path / "media"
     segment = make_segment("A1", world.town_a, chief=world.chief_a)

@@ -41,7 +41,7 @@ def reported_case(by: Person, category: Category, *, lon: float = LON, lat: floa
     return case
 
 
-def dispatched_case(world, category: Category, unit: Unit | None = None) -> Case:  # type: ignore[no-untyped-def]
+def dispatched_case(world, category: Category, unit: Unit | None = None) -> Case:
     case = reported_case(world.inspector, category)
     services.case_accept(case=case, by=world.office)
     services.case_dispatch(case=case, by=world.office, unit=unit or world.town_a)

@@ -12,23 +12,23 @@ from .api_helpers import LAT, LON, dispatched_case, jpeg_upload, make_category, 
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
-def category(world):  # type: ignore[no-untyped-def]
+def category(world):
     return make_category()
 
 
-def report(client, category, key: str | None = "key-1", **extra):  # type: ignore[no-untyped-def]
+def report(client, category, key: str | None = "key-1", **extra):
     data = {"source": "patrol", "category": category.pk, "description": "路边有暴露垃圾", "lon": LON, "lat": LAT}
     data.update(extra)
     headers = {"Idempotency-Key": key} if key else {}
     return client.post("/api/cases/", data, headers=headers)
 
 
-def post(client, case: Case, action: str, payload: dict | None = None):  # type: ignore[no-untyped-def]
+def post(client, case: Case, action: str, payload: dict | None = None):
     return client.post(f"/api/cases/{case.pk}/{action}", payload or {}, content_type="application/json")
 
 

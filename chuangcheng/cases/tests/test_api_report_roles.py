@@ -10,11 +10,11 @@ from .api_helpers import LAT, LON, make_category
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def report(client, category):  # type: ignore[no-untyped-def]
+def report(client, category):
     data = {"source": "patrol", "category": category.pk, "description": "路边有暴露垃圾", "lon": LON, "lat": LAT}
     return client.post("/api/cases/", data, headers={"Idempotency-Key": "key-1"})
 

@@ -57,7 +57,7 @@ def at_once(count: int, work: Callable[[int], Any]) -> list[tuple[str, Any]]:
 # ---- real concurrency -------------------------------------------------------------------------
 
 
-def intake(by, category, key: str) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+def intake(by, category, key: str) -> tuple[int, bool]:
     case, created = services.case_report(
         by=by,
         source=Source.PATROL,

@@ -26,13 +26,13 @@ def _limit(category: Category, amount: str, unit: str) -> Category:
 
 
 @pytest.fixture
-def posters(categories) -> Category:  # type: ignore[no-untyped-def]
+def posters(categories) -> Category:
     """乱贴乱画, given two working days."""
     return _limit(categories["乱贴乱画"], "2", TimeUnit.WORK_DAYS)
 
 
 @pytest.fixture
-def collapse(categories) -> Category:  # type: ignore[no-untyped-def]
+def collapse(categories) -> Category:
     """路面塌陷: 2 natural hours, an emergency that does not wait for Monday."""
     return categories["路面塌陷"]
 
@@ -98,7 +98,7 @@ def test_dispatch_into_a_year_the_calendar_does_not_know_is_refused_not_guessed(
 # ---- extensions --------------------------------------------------------------------------------
 
 
-def _ask_one_day(case: Case, world):  # type: ignore[no-untyped-def]
+def _ask_one_day(case: Case, world):
     return services.extension_request(
         case=case, by=world.admin_a, amount=Decimal("1"), time_unit=TimeUnit.WORK_DAYS, reason="需调运大型设备"
     )

@@ -17,7 +17,7 @@ def north_of(metres: float) -> tuple[float, float]:
     return SPOT[0], SPOT[1] + metres / METRES_PER_DEGREE
 
 
-def candidates(category, metres: float, **kwargs):  # type: ignore[no-untyped-def]
+def candidates(category, metres: float, **kwargs):
     """As the office searches (it sees every case; scoping is tested in test_scope_reads)."""
     lon, lat = north_of(metres)
     office = Person.objects.get(username="office")

@@ -32,7 +32,7 @@ def at(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def case(world):  # type: ignore[no-untyped-def]
+def case(world):
     with time_machine.travel(DISPATCHED, tick=False):
         running = dispatched_case(world, make_category(limit="2"))
     assert running.deadline == at(11)

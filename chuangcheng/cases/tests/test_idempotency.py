@@ -14,7 +14,7 @@ from chuangcheng.notifications.models import Notification
 from .conftest import SPOT, photo
 
 
-def report(world, category, *, key=None, lon=SPOT[0], lat=SPOT[1], photos=None, by="inspector"):  # type: ignore[no-untyped-def]
+def report(world, category, *, key=None, lon=SPOT[0], lat=SPOT[1], photos=None, by="inspector"):
     return services.case_report(
         by=getattr(world, by) if by else None,
         source=Source.PATROL,

@@ -20,11 +20,11 @@ def east_of(metres: float) -> tuple[float, float]:
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def report(client, category, key: str, at: tuple[float, float] = (LON, LAT)):  # type: ignore[no-untyped-def]
+def report(client, category, key: str, at: tuple[float, float] = (LON, LAT)):
     data = {"source": "patrol", "category": category.pk, "description": "路边乱堆乱放", "lon": at[0], "lat": at[1]}
     return client.post("/api/cases/", data, headers={"Idempotency-Key": key})
 

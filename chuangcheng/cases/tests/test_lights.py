@@ -14,7 +14,7 @@ from chuangcheng.cases.models import Case
 from .conftest import at
 
 
-def light(case, now):  # type: ignore[no-untyped-def]
+def light(case, now):
     case.refresh_from_db()
     return selectors.status_light(case, now)
 
@@ -110,7 +110,7 @@ def test_twice_over_the_limit_reads_as_twice_the_time_used(make):
 # ---- the limit is the one the clock started with ------------------------------------------------
 
 
-def edit_limit(category, limit, unit=None):  # type: ignore[no-untyped-def]
+def edit_limit(category, limit, unit=None):
     category.time_limit = Decimal(limit)
     category.time_unit = unit or category.time_unit
     category.save(update_fields=["time_limit", "time_unit"])
@@ -180,7 +180,7 @@ def test_a_returned_case_keeps_no_clock(make):
 # ---- the list filter and the displayed light agree ----------------------------------------------
 
 
-def running_cases_of_every_kind(make, world, categories, frozen) -> list[Case]:  # type: ignore[no-untyped-def]
+def running_cases_of_every_kind(make, world, categories, frozen) -> list[Case]:
     """Work-hour, work-day and natural-hour cases dispatched over two days, one extended, one resumed."""
     cases = []
     for moment in (at(2026, 11, 24, 9), at(2026, 11, 24, 11, 20), at(2026, 11, 24, 17, 10), at(2026, 11, 25, 8)):

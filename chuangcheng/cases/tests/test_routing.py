@@ -17,7 +17,7 @@ WEST_END = (114.301, 34.80005)  # on 人民路 (城关街道's), inside 城南�
 
 
 @pytest.fixture
-def town_b_grid(world, road) -> Grid:  # type: ignore[no-untyped-def]
+def town_b_grid(world, road) -> Grid:
     """城南街道's grid over the road's western end: that stretch has two territorial owners."""
     return grid_save(
         grid=Grid(code="410221002001001", name="人民路西网格", street=world.town_b),
@@ -26,11 +26,11 @@ def town_b_grid(world, road) -> Grid:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def maker(world, categories, grid, town_b_grid, frozen) -> Maker:  # type: ignore[no-untyped-def]
+def maker(world, categories, grid, town_b_grid, frozen) -> Maker:
     return Maker(world=world, category=categories["暴露垃圾"])
 
 
-def _with(category: Category, **fields) -> Category:  # type: ignore[no-untyped-def]
+def _with(category: Category, **fields) -> Category:
     for name, value in fields.items():
         setattr(category, name, value)
     category.save()

@@ -20,13 +20,13 @@ OUTSIDERS = ["volunteer", "admin_b", "chief_b", "handler_a"]
 COUNTY_WIDE = ["office", "supervisor", "leader"]
 
 
-def duplicates(client, category, **extra):  # type: ignore[no-untyped-def]
+def duplicates(client, category, **extra):
     query = {"category": category.pk, "lon": SPOT[0], "lat": SPOT[1], **extra}
     return client.get("/api/cases/duplicates", query)
 
 
 @pytest.fixture
-def open_case(make):  # type: ignore[no-untyped-def]
+def open_case(make):
     """An accepted case of 城关街道's road, reported by the inspector, not yet dispatched to any unit."""
     return make.accepted()
 

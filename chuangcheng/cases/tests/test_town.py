@@ -6,7 +6,7 @@ from chuangcheng.places.models import RoadSegment
 from chuangcheng.places.services import segment_save
 
 
-def _report(world, category, lon, lat):  # type: ignore[no-untyped-def]
+def _report(world, category, lon, lat):
     case, _ = services.case_report(
         by=world.inspector, source=Source.PATROL, category=category, description="垃圾", lon=lon, lat=lat
     )

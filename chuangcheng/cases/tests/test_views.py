@@ -26,7 +26,7 @@ def upload(name: str = "IMG_0001.jpg", data: bytes | None = None) -> SimpleUploa
     return SimpleUploadedFile(name, jpeg_bytes() if data is None else data, content_type="image/jpeg")
 
 
-def report_data(category, **extra):  # type: ignore[no-untyped-def]
+def report_data(category, **extra):
     data = {
         "category": str(category.pk),
         "description": "人民路东段路边有暴露垃圾",
@@ -39,7 +39,7 @@ def report_data(category, **extra):  # type: ignore[no-untyped-def]
     return data
 
 
-def texts(response) -> list[str]:  # type: ignore[no-untyped-def]
+def texts(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
@@ -549,7 +549,7 @@ def test_list_map_view_has_the_cases_coloured_by_light(client, world, make):
     assert 'id="cases-map"' in response.content.decode()
 
 
-def _xlsx_codes(response) -> list[str]:  # type: ignore[no-untyped-def]
+def _xlsx_codes(response) -> list[str]:
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == "案卷编号"

@@ -19,7 +19,7 @@ MISSING_2027 = "2027 年的法定节假日尚未录入"
 
 
 @pytest.fixture
-def late_2026():  # type: ignore[no-untyped-def]
+def late_2026():
     with time_machine.travel(LATE_2026, tick=False):
         yield
 

@@ -63,7 +63,7 @@ def read_po(path: Path) -> list[Entry]:
 
 
 @pytest.fixture(autouse=True)
-def restore_language():  # type: ignore[no-untyped-def]
+def restore_language():
     """LocaleMiddleware leaves the request's language active in the thread; don't leak English."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
@@ -97,7 +97,7 @@ def test_a_failed_login_is_explained_in_english(client: Client) -> None:
     assert "Incorrect username or password." in page
 
 
-def test_the_home_page_is_in_english_for_an_english_road_chief(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_home_page_is_in_english_for_an_english_road_chief(client: Client, world) -> None:
     client.force_login(world.chief_a)
 
     page = client.get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -109,7 +109,7 @@ def test_the_home_page_is_in_english_for_an_english_road_chief(client: Client, w
     assert "我的责任区" not in page and "退出" not in page
 
 
-def test_the_home_page_is_in_chinese_for_a_chinese_road_chief(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_home_page_is_in_chinese_for_a_chinese_road_chief(client: Client, world) -> None:
     client.force_login(world.chief_a)
 
     page = client.get(HOME, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
@@ -131,7 +131,7 @@ def test_every_page_offers_a_language_switch_with_both_languages(client: Client)
     assert f'name="next" value="{LOGIN}"' in page
 
 
-def test_choosing_english_sticks_until_chinese_is_chosen_again(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_english_sticks_until_chinese_is_chosen_again(client: Client, world) -> None:
     client.force_login(world.chief_a)
 
     switched = client.post(reverse("set_language"), {"language": "en", "next": HOME})

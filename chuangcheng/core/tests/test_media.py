@@ -23,7 +23,7 @@ SPELLINGS = (
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     for path, data in PRIVATE.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)

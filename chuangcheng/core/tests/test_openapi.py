@@ -3,7 +3,7 @@ import json
 import pytest
 
 
-def _keys_must_be_unique(pairs):  # type: ignore[no-untyped-def]
+def _keys_must_be_unique(pairs):
     keys = [key for key, _ in pairs]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     assert not repeated, f"repeated keys in the OpenAPI document: {repeated}"

@@ -27,7 +27,7 @@ LON = 114 + 18 / 60 + 1.23 / 3600
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PHOTO_MAX_BYTES = 10 * 1024 * 1024
     settings.PHOTO_MAX_PIXELS = 60_000_000
@@ -57,7 +57,7 @@ def dms(value: float) -> tuple[float, float, float]:
     return float(degrees), float(minutes), (value - degrees - minutes / 60) * 3600
 
 
-def encode(image: Image.Image, fmt: str, **params) -> bytes:  # type: ignore[no-untyped-def]
+def encode(image: Image.Image, fmt: str, **params) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt, **params)
     return buffer.getvalue()
@@ -202,7 +202,7 @@ def test_it_refuses_a_png_with_a_corrupted_chunk() -> None:
     assert_refused(bytes(data), "bad.png", "photo_invalid")
 
 
-def test_it_refuses_a_file_over_the_size_limit_before_decoding(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_file_over_the_size_limit_before_decoding(settings) -> None:
     settings.PHOTO_MAX_BYTES = 1000
     exe_over_limit = b"MZ" + b"\x00" * 1000  # not a photo either: the size is what is reported
 
@@ -211,7 +211,7 @@ def test_it_refuses_a_file_over_the_size_limit_before_decoding(settings) -> None
     assert error.message.replace("\xa0", " ") == "照片“big.jpg”太大（1002 字节），单张不能超过 1000 字节。"
 
 
-def test_it_reads_at_most_one_byte_past_the_limit_when_the_size_is_unknown(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_reads_at_most_one_byte_past_the_limit_when_the_size_is_unknown(settings) -> None:
     settings.PHOTO_MAX_BYTES = 1000
     stream = ContentFile(b"\xff" * 5000, name="stream.jpg")
     stream.size = None  # type: ignore[assignment]  # a stream whose length nobody told us
@@ -223,14 +223,14 @@ def test_it_reads_at_most_one_byte_past_the_limit_when_the_size_is_unknown(setti
     assert stream.tell() == 1001
 
 
-def test_it_accepts_a_file_exactly_at_the_size_limit(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_accepts_a_file_exactly_at_the_size_limit(settings) -> None:
     data = encode(gradient(), "JPEG")
     settings.PHOTO_MAX_BYTES = len(data)
 
     assert process_photo(upload(data)).width == 400
 
 
-def test_it_refuses_a_pixel_bomb_from_the_header_alone(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_pixel_bomb_from_the_header_alone(settings) -> None:
     settings.PHOTO_MAX_PIXELS = 1_000_000
     bomb = encode(Image.new("L", (2000, 2000)), "PNG", optimize=True)  # a few KB claiming 4 MP
     assert len(bomb) < 20_000
@@ -240,7 +240,7 @@ def test_it_refuses_a_pixel_bomb_from_the_header_alone(settings) -> None:  # typ
     assert "100 万像素" in error.message
 
 
-def test_it_refuses_what_pillow_itself_calls_a_decompression_bomb(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_what_pillow_itself_calls_a_decompression_bomb(monkeypatch) -> None:
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow errors above twice this
 
     assert_refused(encode(gradient((100, 100)), "PNG"), "bomb.png", "photo_too_many_pixels")
@@ -349,7 +349,7 @@ def test_gps_written_as_decimal_degrees_is_read_too() -> None:
 # --- storage ---------------------------------------------------------------------------------
 
 
-def test_save_photo_stores_both_files_under_a_content_addressed_name(media_root) -> None:  # type: ignore[no-untyped-def]
+def test_save_photo_stores_both_files_under_a_content_addressed_name(media_root) -> None:
     photo = process_photo(upload(encode(gradient(), "JPEG", exif=phone_exif())))
 
     path, thumb_path = save_photo(photo, prefix="cases/")
@@ -362,7 +362,7 @@ def test_save_photo_stores_both_files_under_a_content_addressed_name(media_root)
     assert Image.open(media_root / thumb_path).size == (320, 240)
 
 
-def test_the_same_bytes_uploaded_twice_are_stored_once(media_root) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_bytes_uploaded_twice_are_stored_once(media_root) -> None:
     data = encode(gradient(), "JPEG", exif=phone_exif())
 
     first = save_photo(process_photo(upload(data, "a.jpg")), prefix="cases")

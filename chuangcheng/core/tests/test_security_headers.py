@@ -37,7 +37,7 @@ INLINE_CODE = [
 ]
 
 
-def _directives(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _directives(response) -> dict[str, list[str]]:
     policy = response["Content-Security-Policy"]
     return {name: values for name, *values in (part.split() for part in policy.split(";"))}
 
@@ -110,7 +110,7 @@ def test_the_admin_and_the_api_docs_have_the_policy(client: Client, world: World
         assert _inline_code(response.content.decode()) == [], url
 
 
-def test_map_tiles_are_allowed_from_the_configured_tile_server(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_map_tiles_are_allowed_from_the_configured_tile_server(client: Client, world: World, settings) -> None:
     settings.MAP_TILE_URL = "https://t{s}.tianditu.gov.cn/vec_w/wmts?x={x}&y={y}&l={z}&tk=KEY"
     settings.MAP_TILE_SUBDOMAINS = "01"
     client.force_login(world.office)

@@ -101,7 +101,7 @@ def test_sqlite_is_configured_for_wal_and_immediate_transactions():
 
 
 @pytest.fixture
-def file_db(tmp_path, django_db_blocker):  # type: ignore[no-untyped-def]
+def file_db(tmp_path, django_db_blocker):
     """A second database alias on a real SQLite file, with the project's options."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")

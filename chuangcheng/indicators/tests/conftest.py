@@ -30,7 +30,7 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.da
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
@@ -147,7 +147,7 @@ def jpeg_bytes(colour: str = "red") -> bytes:
     return buffer.getvalue()
 
 
-def pdf_evidence(name: str = "方案.pdf"):  # type: ignore[no-untyped-def]
+def pdf_evidence(name: str = "方案.pdf"):
     """A checked PDF as the views hand it to the services."""
     from chuangcheng.core.evidence import check_evidence
 

@@ -16,18 +16,18 @@ from .files import exe_bytes
 BASE = "/api/indicators"
 
 
-def report(client, task, key: str | None = "key-1", percent: int = 40, **extra):  # type: ignore[no-untyped-def]
+def report(client, task, key: str | None = "key-1", percent: int = 40, **extra):
     data = {"percent": percent, "narrative": "已完成两条主干道机扫"}
     data.update(extra)
     headers = {"Idempotency-Key": key} if key else {}
     return client.post(f"{BASE}/tasks/{task.pk}/reports", data, headers=headers)
 
 
-def post_json(client, url: str, payload: dict):  # type: ignore[no-untyped-def]
+def post_json(client, url: str, payload: dict):
     return client.post(url, payload, content_type="application/json")
 
 
-def pending(world, task) -> ProgressReport:  # type: ignore[no-untyped-def]
+def pending(world, task) -> ProgressReport:
     made, _created = services.report_progress(
         task=task, by=world.admin_a, percent=40, narrative="推进中", files=[pdf_evidence()]
     )

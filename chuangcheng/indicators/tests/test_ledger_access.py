@@ -26,7 +26,7 @@ def tasks(task_factory, world) -> dict[str, Task]:
     }
 
 
-def visible(person) -> set[str]:  # type: ignore[no-untyped-def]
+def visible(person) -> set[str]:
     return set(access.tasks_for(person).values_list("code", flat=True))
 
 

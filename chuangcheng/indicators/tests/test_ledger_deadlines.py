@@ -20,7 +20,7 @@ from .conftest import at
 
 
 @pytest.fixture(autouse=True)
-def remind_days(settings):  # type: ignore[no-untyped-def]
+def remind_days(settings):
     settings.TASK_REMIND_DAYS = 3
     settings.NOTICE_REPLY_WORKDAYS = 3
 
@@ -39,7 +39,7 @@ def count(task: Task, action: str) -> int:
     return TaskEvent.objects.filter(task=task, action=action).count()
 
 
-def titles(person) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(person) -> list[str]:
     return list(Notification.objects.filter(recipient=person).values_list("title", flat=True))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chuangcheng.indicators import selectors
 
 
-def codes(user, **filters) -> list[str]:  # type: ignore[no-untyped-def]
+def codes(user, **filters) -> list[str]:
     return list(selectors.ledger(user, filters).values_list("code", flat=True))
 
 

@@ -29,7 +29,7 @@ def actions(task: Task) -> list[str]:
     return list(TaskEvent.objects.filter(task=task).values_list("action", flat=True))
 
 
-def inbox(person) -> list[str]:  # type: ignore[no-untyped-def]
+def inbox(person) -> list[str]:
     return list(Notification.objects.filter(recipient=person).values_list("title", flat=True))
 
 
@@ -39,7 +39,7 @@ def task(task_factory, world) -> Task:
     return task_factory(cooperating_units=[world.town_b])
 
 
-def report(task: Task, by, percent: int = 50, **kwargs) -> ProgressReport:  # type: ignore[no-untyped-def]
+def report(task: Task, by, percent: int = 50, **kwargs) -> ProgressReport:
     created, _ = services.report_progress(task=task, by=by, percent=percent, narrative="已完成人民路保洁", **kwargs)
     return created
 

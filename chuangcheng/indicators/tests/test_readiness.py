@@ -78,7 +78,7 @@ class Ready:
     cases: dict[str, Case]
 
 
-def node(campaign: Campaign, code: str, name: str, max_score: str, parent: IndicatorNode | None = None, order: int = 0):  # type: ignore[no-untyped-def]
+def node(campaign: Campaign, code: str, name: str, max_score: str, parent: IndicatorNode | None = None, order: int = 0):
     level = NodeLevel.PROJECT if parent is None else min(parent.level + 1, NodeLevel.STANDARD)
     made = IndicatorNode.objects.create(
         campaign=campaign, parent=parent, code=code, name=name, level=level, max_score=d(max_score), sort_order=order
@@ -88,7 +88,7 @@ def node(campaign: Campaign, code: str, name: str, max_score: str, parent: Indic
     return made
 
 
-def task(campaign, indicator, code, lead, *, status, percent, deadline, evidence=()):  # type: ignore[no-untyped-def]
+def task(campaign, indicator, code, lead, *, status, percent, deadline, evidence=()):
     return Task.objects.create(
         campaign=campaign,
         indicator=indicator,
@@ -105,7 +105,7 @@ def task(campaign, indicator, code, lead, *, status, percent, deadline, evidence
 
 def report(
     t: Task, percent: int, reviewed: dt.datetime | None, status: str = ReportStatus.ACCEPTED, file: bool = False
-):  # type: ignore[no-untyped-def]
+):
     made = ProgressReport.objects.create(
         task=t,
         unit=t.lead_unit,
@@ -186,7 +186,7 @@ def ready(world, time_machine) -> Ready:
     report(t3, 80, at(11, 22), status=ReportStatus.RETURNED, file=True)
     report(t4, 100, at(11, 21))
 
-    def case(name: str, when: dt.datetime, status: str, unit=None, deadline=None, closed=None) -> Case:  # type: ignore[no-untyped-def]
+    def case(name: str, when: dt.datetime, status: str, unit=None, deadline=None, closed=None) -> Case:
         time_machine.move_to(when, tick=False)
         n = Case.objects.count() + 1
         return Case.objects.create(

@@ -27,15 +27,15 @@ LEDGER_PERSONAS = ["office", "supervisor", "leader", "admin_a", "handler_a"]
 OUTSIDERS = ["inspector", "volunteer", "chief_a"]
 
 
-def texts(response) -> list[str]:  # type: ignore[no-untyped-def]
+def texts(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def html(response) -> str:  # type: ignore[no-untyped-def]
+def html(response) -> str:
     return response.content.decode()
 
 
-def report_data(percent: int = 40, key: str | None = None, **extra):  # type: ignore[no-untyped-def]
+def report_data(percent: int = 40, key: str | None = None, **extra):
     data = {
         "percent": str(percent),
         "narrative": "已完成人民路、建设路两条主干道机扫",
@@ -45,11 +45,11 @@ def report_data(percent: int = 40, key: str | None = None, **extra):  # type: ig
     return data
 
 
-def pdf_upload(name: str = "机扫台账.pdf"):  # type: ignore[no-untyped-def]
+def pdf_upload(name: str = "机扫台账.pdf"):
     return upload(name, pdf_bytes(), "application/pdf")
 
 
-def reported(world, task, percent: int = 40) -> ProgressReport:  # type: ignore[no-untyped-def]
+def reported(world, task, percent: int = 40) -> ProgressReport:
     report, _created = services.report_progress(
         task=task, by=world.admin_a, percent=percent, narrative="推进中", files=[pdf_evidence()]
     )
@@ -208,7 +208,7 @@ def test_unknown_campaign_is_404(client, world):
 
 
 @pytest.fixture
-def ledger_tasks(world, framework, task_factory, frozen):  # type: ignore[no-untyped-def]
+def ledger_tasks(world, framework, task_factory, frozen):
     """Four tasks on Tuesday 24 November 2026: one overdue, one pending review, one of 城南街道, one cooperating."""
     late = task_factory(code="RW-LATE", title="公厕提升改造", deadline=dt.date(2026, 11, 20))
     waiting = task_factory(code="RW-WAIT", title="主干道机扫", deadline=dt.date(2026, 12, 10))
@@ -225,7 +225,7 @@ def ledger_tasks(world, framework, task_factory, frozen):  # type: ignore[no-unt
     return {"late": late, "waiting": waiting, "south": south, "shared": shared}
 
 
-def ledger_codes(response) -> list[str]:  # type: ignore[no-untyped-def]
+def ledger_codes(response) -> list[str]:
     return [t.code for t in response.context["page"]]
 
 
@@ -290,7 +290,7 @@ def test_ledger_paginates(client, world, task_factory, monkeypatch):
     assert "第 3 / 3 页" in html(response)
 
 
-def read_xlsx(response) -> list[tuple]:  # type: ignore[no-untyped-def]
+def read_xlsx(response) -> list[tuple]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
@@ -640,7 +640,7 @@ def test_home_tells_the_office_how_many_reports_wait(client, world, task_factory
 # ---- 创建任务: the office's task form ---------------------------------------------------------------------
 
 
-def task_form_data(framework, world, **extra):  # type: ignore[no-untyped-def]
+def task_form_data(framework, world, **extra):
     data = {
         "indicator": framework.standards[1].pk,
         "code": "RW-NEW",

@@ -20,7 +20,7 @@ from chuangcheng.indicators.models import Milestone, ReadinessSnapshot
 from .test_readiness import TODAY, ready  # noqa: F401 (a fixture)
 
 
-def page(campaign) -> str:  # type: ignore[no-untyped-def]
+def page(campaign) -> str:
     return reverse("indicators:readiness", args=[campaign.code])
 
 

@@ -14,7 +14,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture(autouse=True)
-def immediate_tasks(settings):  # type: ignore[no-untyped-def]
+def immediate_tasks(settings):
     """Enqueued tasks run at once, in the test's thread and database transaction."""
     settings.TASKS = IMMEDIATE
 
@@ -56,7 +56,7 @@ def webhook() -> Iterator[Webhook]:
     thread.join()
 
 
-def notify_now(django_capture_on_commit_callbacks, **kwargs):  # type: ignore[no-untyped-def]
+def notify_now(django_capture_on_commit_callbacks, **kwargs):
     """notify() as a committing caller sees it: the on-commit delivery runs before this returns."""
     from chuangcheng.notifications.services import notify
 

@@ -10,7 +10,7 @@ BASE = "/api/notifications"
 
 
 @pytest.fixture
-def inboxes(world):  # type: ignore[no-untyped-def]
+def inboxes(world):
     mine = [
         Notification.objects.create(recipient=world.admin_a, kind="case.escalated", title=t, url="/cases/7/")
         for t in ("一", "二")

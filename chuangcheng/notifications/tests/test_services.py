@@ -15,7 +15,7 @@ from .conftest import notify_now
 pytestmark = pytest.mark.django_db
 
 
-def escalate(recipients, key="case:7:level:yellow", **extra):  # type: ignore[no-untyped-def]
+def escalate(recipients, key="case:7:level:yellow", **extra):
     return notify(
         recipients=recipients, kind="case.escalated", title="案卷 7 黄色督办", url="/cases/7/", dedupe_key=key, **extra
     )

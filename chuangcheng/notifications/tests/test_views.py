@@ -15,7 +15,7 @@ INBOX = reverse("notifications:inbox")
 READ_ALL = reverse("notifications:read_all")
 
 
-def message(person, title, *, url="/cases/7/", read=False, age=0):  # type: ignore[no-untyped-def]
+def message(person, title, *, url="/cases/7/", read=False, age=0):
     return Notification.objects.create(
         recipient=person,
         kind="case.escalated",
@@ -26,7 +26,7 @@ def message(person, title, *, url="/cases/7/", read=False, age=0):  # type: igno
     )
 
 
-def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(response) -> list[str]:
     return [n.title for n in response.context["page"]]
 
 

@@ -10,13 +10,13 @@ from chuangcheng.org.selectors import person_list_for_user, unit_list_for_user
 
 
 @pytest.fixture
-def admin_client(client, world):  # type: ignore[no-untyped-def]
+def admin_client(client, world):
     root = Person.objects.create_superuser(username="root", password="x", real_name="运维")
     client.force_login(root)
     return client
 
 
-def unit_form(unit: Unit, **changes) -> dict:  # type: ignore[no-untyped-def]
+def unit_form(unit: Unit, **changes) -> dict:
     data = {
         "name": unit.name,
         "code": unit.code,

@@ -44,14 +44,14 @@ def shows(text: str, number: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh_index():  # type: ignore[no-untyped-def]
+def fresh_index():
     routing.holder.mark_stale()
     yield
     routing.holder.mark_stale()
 
 
 @pytest.fixture
-def county(world):  # type: ignore[no-untyped-def]
+def county(world):
     """Every persona with a mobile; 城关街道's road (路长 chief_a, 段长 chief_b of 城南) with one shop."""
     for persona in PERSONAS:
         Person.objects.filter(pk=getattr(world, persona).pk).update(mobile=number_of(persona))
@@ -77,11 +77,11 @@ def county(world):  # type: ignore[no-untyped-def]
     return world, road, shop
 
 
-def login(client, world, persona):  # type: ignore[no-untyped-def]
+def login(client, world, persona):
     client.force_login(Person.objects.get(pk=getattr(world, persona).pk))
 
 
-def assert_shown(response, number: str, expected: str, *, field: str = "") -> None:  # type: ignore[no-untyped-def]
+def assert_shown(response, number: str, expected: str, *, field: str = "") -> None:
     """A 404 where the row is out of scope; else the page (or the JSON ``field``) shows the number as expected."""
     if expected == "404":
         assert response.status_code == 404
@@ -234,7 +234,7 @@ REPORTER = {
 
 
 @pytest.fixture
-def reported_case(county):  # type: ignore[no-untyped-def]
+def reported_case(county):
     world, _road, _shop = county
     case, _ = case_services.case_report(
         by=world.inspector,

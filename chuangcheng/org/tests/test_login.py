@@ -15,7 +15,7 @@ LOCKED = "登录失败次数过多"
 WRONG = "用户名或密码错误"
 
 
-def login(client: Client, username: str, password: str, ip: str = "10.1.1.1"):  # type: ignore[no-untyped-def]
+def login(client: Client, username: str, password: str, ip: str = "10.1.1.1"):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -29,7 +29,7 @@ def fail(client: Client, username: str, times: int, ip: str = "10.1.1.1") -> Non
 
 
 @pytest.fixture
-def frozen(time_machine):  # type: ignore[no-untyped-def]
+def frozen(time_machine):
     time_machine.move_to("2026-03-02 09:00:00+08:00", tick=False)
     return time_machine
 

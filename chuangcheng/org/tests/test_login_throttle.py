@@ -17,7 +17,7 @@ LOCKED = "登录失败次数过多"
 IP = "10.1.1.1"
 
 
-def post_login(client: Client, url: str, username: str, password: str, ip: str = IP, **extra):  # type: ignore[no-untyped-def]
+def post_login(client: Client, url: str, username: str, password: str, ip: str = IP, **extra):
     return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
 
 
@@ -37,12 +37,12 @@ def direct(username: str, password: str, ip: str = IP) -> Person | None:
 
 
 @pytest.fixture
-def root(world) -> Person:  # type: ignore[no-untyped-def]
+def root(world) -> Person:
     return Person.objects.create_superuser(username="root", password=PASSWORD, real_name="系统管理员")
 
 
 @pytest.fixture
-def frozen(time_machine):  # type: ignore[no-untyped-def]
+def frozen(time_machine):
     time_machine.move_to("2026-03-02 09:00:00+08:00", tick=False)
     return time_machine
 

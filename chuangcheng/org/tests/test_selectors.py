@@ -15,7 +15,7 @@ from chuangcheng.org.selectors import (
 from chuangcheng.org.services import person_create
 
 
-def names(qs) -> set[str]:  # type: ignore[no-untyped-def]
+def names(qs) -> set[str]:
     return {obj.name if hasattr(obj, "code") else obj.username for obj in qs}
 
 

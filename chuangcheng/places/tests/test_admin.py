@@ -14,7 +14,7 @@ from .view_helpers import make_segment
 
 
 @pytest.fixture
-def admin_client(client, world):  # type: ignore[no-untyped-def]
+def admin_client(client, world):
     client.force_login(Person.objects.create_superuser(username="root", password="x", real_name="运维"))
     return client
 

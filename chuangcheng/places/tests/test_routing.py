@@ -53,7 +53,7 @@ def make_site(unit: Unit, code: str, geometry: dict) -> Site:
     return site_save(site=Site(code=code, name=f"点位{code}", site_type=site_type, unit=unit), geometry=geometry)
 
 
-def responsibility_at(lon: float, lat: float, **kwargs):  # type: ignore[no-untyped-def]
+def responsibility_at(lon: float, lat: float, **kwargs):
     """As the office asks, which sees the whole map: routing is tested here, scope in test_selectors."""
     office = Person.objects.get(username="office")
     return selectors.responsibility_at(lon, lat, user=office, **kwargs)

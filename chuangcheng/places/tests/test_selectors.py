@@ -83,7 +83,7 @@ def county_map(world) -> Map:
     )
 
 
-def codes(qs) -> set[str]:  # type: ignore[no-untyped-def]
+def codes(qs) -> set[str]:
     return {obj.code for obj in qs}
 
 

@@ -29,7 +29,7 @@ def _body(response: Any) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def _stored_files(world, make, task_factory) -> None:  # type: ignore[no-untyped-def]
+def _stored_files(world, make, task_factory) -> None:
     make.handled()  # a report photo and an after-photo, each with a thumbnail
     task = task_factory()
     indicator_services.report_progress(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_stubs_ext import StrOrPromise
 
 from chuangcheng.cases.demo import CASES_PER_SCALE, DemoCasesBuilder
 
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, default=1, help=f"倍数：生成 {CASES_PER_SCALE} × 倍数 件案卷")
         parser.add_argument("--count", type=int, default=0, help="直接指定案卷数（优先于 --scale），如 1000000")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         count = options["count"] or CASES_PER_SCALE * options["scale"]
         if count < 1 or options["days"] < 1:
             raise CommandError("--count/--scale 和 --days 必须为正数")
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         )
 
 
-def _labels():  # type: ignore[no-untyped-def]
+def _labels() -> list[tuple[str, StrOrPromise]]:
     from chuangcheng.cases.choices import Status
 
     return [(s.value, s.label) for s in Status]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -8,7 +10,7 @@ from chuangcheng.places.services import seed_reference_lists
 class Command(BaseCommand):
     help = "First start: seed reference lists and, on an empty database, build the demo county."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         seed_reference_lists()
         if Unit.objects.exists():
             self.stdout.write("数据库已有数据，跳过演示县生成。")

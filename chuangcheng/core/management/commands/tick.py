@@ -6,11 +6,13 @@ harm. ``make run`` keeps ``tick --loop 60`` running beside the web server and th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import time
 from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             "--loop", type=float, default=0, metavar="SECONDS", help="每隔多少秒运行一次（默认只运行一次）"
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         interval: float = options["loop"]
         self.looping, self.stopping = interval > 0, False
         if not self.looping:
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         for label, path in JOBS:
             self._run(label, import_string(path), now)
 
-    def _run(self, label: str, job: Callable, now) -> None:  # type: ignore[no-untyped-def,type-arg]
+    def _run(self, label: str, job: Callable[[dt.datetime], Any], now: dt.datetime) -> None:
         try:
             done = job(now)
         except Exception:

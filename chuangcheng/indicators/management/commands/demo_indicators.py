@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
         parser.add_argument("--force", action="store_true", help="先删除现有的创建项目、任务和台帐数据再生成")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if Campaign.objects.exists():
             if not options["force"]:
                 raise CommandError("数据库中已有创建项目数据，未生成演示数据。如需删除后重建，请加 --force。")

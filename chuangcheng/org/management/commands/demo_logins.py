@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from chuangcheng.org.choices import Role
@@ -18,7 +20,7 @@ def _cell(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = "列出演示账号（用户名、角色、单位、密码）。"
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         usernames = [login.username for login in DEMO_LOGINS] + [ADMIN_USERNAME]
         people = {p.username: p for p in Person.objects.filter(username__in=usernames).select_related("unit")}
         if not people:
