@@ -23,6 +23,7 @@ from chuangcheng.cases import services as cases
 from chuangcheng.cases.choices import Source
 from chuangcheng.cases.models import Case, Category
 from chuangcheng.conftest import World
+from chuangcheng.core.audit import log_action
 from chuangcheng.core.evidence import check_evidence
 from chuangcheng.core.photos import process_photo
 from chuangcheng.core.services import holiday_save
@@ -324,6 +325,8 @@ def build(w: World) -> HostileWorld:
         note=h("holiday note"),
     )
     campaign, tasks, notices, report = _indicators(w, h, unit)
+    audit_data = {h("audit data key"): [h("audit old value"), h("audit new value")], "note": h("audit note")}
+    log_action(unit, h("audit action", 64), by=person, data=audit_data)
     everyone = [w.office, w.leader, w.admin_a, w.chief_a, w.supervisor, w.handler_a]
     notify(recipients=everyone, kind="system", title=h("notification title", 200), body=h("notification body", 2000))
     return HostileWorld(

@@ -93,6 +93,8 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         f"/accounts/people/?q={q}",
         "/accounts/password/",
         "/calendar/holidays/",
+        "/accounts/audit/",
+        f"/accounts/audit/?person={hw.person.pk}",
         "/places/map/",
         "/places/mine/",
         "/places/segments/",

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
 from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds, subtract_working_time
@@ -617,6 +618,9 @@ def seed_categories() -> int:
 # ---- categories (edited by the office) -------------------------------------------------------
 
 
+CATEGORY_FIELDS = ("code", "name", "parent", "time_limit", "time_unit", "owner_unit", "auto_dispatch", "is_active")
+
+
 @transaction.atomic
 def category_save(*, category: Category, by: Person) -> Category:
     """Create or change a 小类 under its 大类: the office only; the limit must be positive."""
@@ -633,5 +637,8 @@ def category_save(*, category: Category, by: Person) -> Category:
         category.full_clean()
     except ValidationError as exc:
         raise DomainError("；".join(str(m) for m in exc.messages)) from exc
+    before = snapshot(Category.objects.get(pk=category.pk), CATEGORY_FIELDS) if category.pk else {}
     category.save()
+    if data := changes(before, snapshot(category, CATEGORY_FIELDS)):
+        log_action(category, "cases.category.create" if not before else "cases.category.change", by=by, data=data)
     return category

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import HolidayOverride
+from . import audit
+from .models import AuditEntry, HolidayOverride
+
+# Every admin's bulk delete is logged in the audit log too (single edits come through LogEntry).
+admin.site.add_action(audit.delete_selected, "delete_selected")
 
 
 @admin.register(HolidayOverride)
@@ -16,3 +20,21 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
         if not change and request.user.is_authenticated:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read only: the log is written by the services, never edited."""
+
+    list_display = ["at", "by", "action", "content_type", "object_id", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["action", "object_repr", "by__real_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

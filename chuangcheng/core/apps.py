@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the signals that drop the working calendar's cache when an override changes.
-        from chuangcheng.core import workcalendar  # noqa: F401
+        # And the audit log's receiver of the admin's own log entries.
+        from chuangcheng.core import audit, workcalendar  # noqa: F401

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.utils.translation import gettext as _
 
+from chuangcheng.core.audit import log_action
 from chuangcheng.core.uploads import read_limited
 from chuangcheng.core.xlsx import NotAWorkbook, read_xlsx
 
@@ -69,6 +70,29 @@ class ImportFileError(Exception):
 def file_error(kind: str, message: str) -> ImportResult:
     """A result holding one whole-file error (for an upload refused before it is read)."""
     return ImportResult(kind=kind).file_error(message)
+
+
+def _file_size(file: Any) -> int | None:
+    size = getattr(file, "size", None)
+    if size is None and hasattr(file, "seek"):
+        size = file.seek(0, 2)
+    return size
+
+
+def log_import(
+    result: ImportResult, action: str, *, target: Any = None, by: Any, file: Any, filename: str = ""
+) -> None:
+    """One audit entry per import: the file (name, size) and what it did to the rows."""
+    data = {
+        "file": filename or getattr(file, "name", "") or "",
+        "size": _file_size(file),
+        "rows": result.rows_seen,
+        "created": result.created,
+        "updated": result.updated,
+        "errors": len(result.errors),
+        "written": result.written,
+    }
+    log_action(target, action, by=by, data=data)
 
 
 # ----- reading the file ----------------------------------------------------------------------

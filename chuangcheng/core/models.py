@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +52,51 @@ class HolidayOverride(TimeStampedModel):
     def __str__(self) -> str:
         kind = _("上班") if self.is_workday else _("放假")
         return f"{self.date:%Y-%m-%d} {self.name or kind}"
+
+
+class AuditEntry(AppendOnlyModel):
+    """One change that is not a domain event (units, people, roles, settings, imports, admin edits).
+
+    The object is named by content type and id, with its text kept at write time: the row
+    outlives the object. ``data`` holds the changed fields (old → new), never a secret.
+    """
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    data = models.JSONField(_("变更内容"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def lines(self) -> list[tuple[str, str]]:
+        """``data`` for reading: "old → new" for a changed field, the value itself otherwise."""
+        return [(key, _line(value)) for key, value in (self.data or {}).items()]
+
+
+def _line(value: object) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        return f"{_text(value[0])} → {_text(value[1])}"
+    return _text(value)
+
+
+def _text(value: object) -> str:
+    return "—" if value in (None, "") else str(value)

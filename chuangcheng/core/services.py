@@ -13,6 +13,7 @@ import chinese_calendar
 from django.db import transaction
 
 from chuangcheng.core import workcalendar
+from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.models import HolidayOverride
 from chuangcheng.org.access import scope_for
@@ -72,6 +73,7 @@ def holidays_prefill(*, year: int, by: Person | None = None) -> PrefillResult:
             if day not in existing
         ]
         HolidayOverride.objects.bulk_create(rows, ignore_conflicts=True)
+        log_action(None, "core.holiday.prefill", by=by, data={"year": year, "added": len(rows), "kept": len(existing)})
     workcalendar.invalidate_cache()  # bulk_create sends no post_save
     return PrefillResult(year=year, added=len(rows), kept=len(existing))
 
@@ -81,7 +83,18 @@ def holiday_save(
 ) -> tuple[HolidayOverride, bool]:
     """Set one date's working status (a new row, or the existing row of that date changed)."""
     _require_office(by, "修改节假日表")
-    override, created = HolidayOverride.objects.update_or_create(
+    with transaction.atomic():
+        before = HolidayOverride.objects.filter(date=day).first()
+        override, created = _holiday_write(day, is_workday, by, name, note)
+        fields = ("date", "is_workday", "name", "note")
+        data = changes(snapshot(before, fields) if before else {}, snapshot(override, fields))
+        if data:
+            log_action(override, "core.holiday.save", by=by, data=data)
+    return override, created
+
+
+def _holiday_write(day: date, is_workday: bool, by: Person, name: str, note: str) -> tuple[HolidayOverride, bool]:
+    return HolidayOverride.objects.update_or_create(
         date=day,
         defaults={"is_workday": is_workday, "name": name.strip(), "note": note.strip()},
         create_defaults={
@@ -91,10 +104,11 @@ def holiday_save(
             "created_by": by,
         },
     )
-    return override, created
 
 
 def holiday_delete(*, override: HolidayOverride, by: Person) -> None:
     """Remove a row: the date goes back to the library (or to Monday–Friday in an office-filled year)."""
     _require_office(by, "修改节假日表")
-    override.delete()
+    with transaction.atomic():
+        log_action(override, "core.holiday.delete", by=by, data=snapshot(override, ("date", "is_workday", "name")))
+        override.delete()

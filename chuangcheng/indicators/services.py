@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.choices import TimeUnit
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.evidence import EvidenceUpload, save_evidence
@@ -750,6 +751,22 @@ class MilestoneIn:
     note: str = ""
 
 
+CAMPAIGN_FIELDS = ("code", "name", "kind", "city_tier", "title_level", "framework_edition", "pass_score", "task_weight")
+
+
+def _campaign_state(campaign: Campaign | None) -> dict[str, Any]:
+    """The logged settings of a campaign, its milestones as "kind name date" lines."""
+    if campaign is None:
+        return {}
+    lines = [f"{m.kind} {m.name} {m.date:%Y-%m-%d}" for m in campaign.milestones.order_by("date", "kind")]
+    return {**snapshot(campaign, CAMPAIGN_FIELDS), "milestones": lines}
+
+
+def _log_campaign(campaign: Campaign, before: dict[str, Any], by: Person) -> None:
+    if data := changes(before, _campaign_state(campaign)):
+        log_action(campaign, "indicators.campaign.change" if before else "indicators.campaign.create", by=by, data=data)
+
+
 def campaign_save(*, campaign: Campaign, by: Person, milestones: Sequence[MilestoneIn]) -> Campaign:
     """Create or change a campaign (office only); its milestones become exactly ``milestones``."""
     access.require(access.can_manage_tasks(by), _("设置创建项目"))
@@ -760,9 +777,11 @@ def campaign_save(*, campaign: Campaign, by: Person, milestones: Sequence[Milest
         raise DomainError(_("达标分数线须大于 0"))
     try:
         with transaction.atomic():
+            before = _campaign_state(Campaign.objects.filter(pk=campaign.pk).first())
             campaign.save()
             campaign.milestones.all().delete()
             Milestone.objects.bulk_create(Milestone(campaign=campaign, **vars(m)) for m in milestones)
+            _log_campaign(campaign, before, by)
     except IntegrityError:
         raise DomainError(_("编码 %(code)s 已被其他创建项目使用") % {"code": campaign.code}) from None
     return campaign

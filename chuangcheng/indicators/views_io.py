@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chuangcheng.core.downloads import stamp, xlsx_download
-from chuangcheng.core.importing import ImportFileError, ImportResult, file_error, read_upload
+from chuangcheng.core.importing import ImportFileError, ImportResult, file_error, log_import, read_upload
 from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.models import Person
 
@@ -69,7 +70,14 @@ def require_office(user: Person) -> None:
 
 
 def run_import(kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool) -> ImportResult:
-    """Read the upload (refusing an oversized one unread) and import it (shared with the API)."""
+    """Read the upload (refusing an oversized one unread) and import it (shared with the API); log it."""
+    with transaction.atomic():
+        result = _read_and_import(kind, campaign=campaign, upload=upload, by=by, partial=partial)
+        log_import(result, f"indicators.import.{kind}", target=campaign, by=by, file=upload)
+    return result
+
+
+def _read_and_import(kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool) -> ImportResult:
     try:
         data = read_upload(upload)
     except ImportFileError as exc:

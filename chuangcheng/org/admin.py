@@ -5,7 +5,7 @@ reads (``access.Scope.unit_q``): a plain ``save()`` of a re-parented unit would 
 descendants visible to the old tree and invisible to the new one.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -32,11 +32,16 @@ class UnitAdminForm(forms.ModelForm):
         return parent
 
 
-def _save_membership(membership: Membership, *, change: bool) -> None:
+def _actor(request: HttpRequest) -> Person:
+    """Who acts in the admin: it lets signed-in staff only in."""
+    return cast(Person, request.user)
+
+
+def _save_membership(membership: Membership, *, change: bool, by: Person) -> None:
     if change and membership.pk is not None:
-        membership_change(membership=membership, unit=membership.unit, role=membership.role)
+        membership_change(membership=membership, unit=membership.unit, role=membership.role, by=by)
     else:
-        membership_grant(person=membership.person, unit=membership.unit, role=membership.role)
+        membership_grant(person=membership.person, unit=membership.unit, role=membership.role, by=by)
 
 
 class MembershipInline(admin.TabularInline):
@@ -56,7 +61,7 @@ class UnitAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
         try:
-            unit_save(unit=obj)
+            unit_save(unit=obj, by=_actor(request))
         except DomainError as exc:  # a concurrent move; the form's check covers the ordinary case
             raise forms.ValidationError(exc.message) from None
 
@@ -78,9 +83,9 @@ class PersonAdmin(UserAdmin):
             super().save_formset(request, form, formset, change)
             return
         for membership in formset.save(commit=False):
-            _save_membership(membership, change=membership.pk is not None)
+            _save_membership(membership, change=membership.pk is not None, by=_actor(request))
         for membership in formset.deleted_objects:
-            membership_revoke(person=membership.person, unit=membership.unit, role=membership.role)
+            membership_revoke(person=membership.person, unit=membership.unit, role=membership.role, by=_actor(request))
 
 
 @admin.register(Membership)
@@ -91,10 +96,10 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "unit"]
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        _save_membership(obj, change=change)
+        _save_membership(obj, change=change, by=_actor(request))
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        membership_revoke(person=obj.person, unit=obj.unit, role=obj.role)
+        membership_revoke(person=obj.person, unit=obj.unit, role=obj.role, by=_actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("person", "unit"):

@@ -1,9 +1,12 @@
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from chuangcheng.core.schemas import Id, NamedRef
+from chuangcheng.core.models import AuditEntry
+from chuangcheng.core.schemas import Id, NamedRef, Pagination
 from chuangcheng.core.types import AuthedRequest
 
 from .access import scope_for
@@ -11,6 +14,7 @@ from .contacts import contacts_for
 from .models import Person, Unit
 from .selectors import (
     UnitNode,
+    audit_list_for_user,
     get_person_for_user,
     get_unit_for_user,
     person_list_for_user,
@@ -19,6 +23,8 @@ from .selectors import (
 )
 
 router = Router(tags=["组织"])
+AUDIT_PAGE_SIZE = 50
+AUDIT_MAX_PAGE_SIZE = 500
 
 
 class UnitOut(Schema):
@@ -175,3 +181,44 @@ def unit_detail(request: AuthedRequest, id: Id) -> Unit:
 )
 def person_detail(request: AuthedRequest, id: Id) -> Person:
     return get_person_for_user(request.user, id)
+
+
+class AuditFilters(Schema):
+    """The audit page's filters (``selectors.audit_list_for_user``)."""
+
+    type: str | None = Field(None, description="对象类型，如 org.unit")
+    object: str | None = Field(None, description="对象 id")
+    person: Id | None = Field(None, description="操作人 id")
+    action: str | None = Field(None, description="操作编码前缀，如 org.membership")
+    since: dt.date | None = Field(None, description="起始日期（含）")
+    until: dt.date | None = Field(None, description="截止日期（含）")
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: dt.datetime
+    by: NamedRef | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_object_type(obj: AuditEntry) -> str:
+        content_type = obj.content_type
+        return f"{content_type.app_label}.{content_type.model}" if content_type else ""
+
+
+@router.get(
+    "/audit",
+    response=list[AuditEntryOut],
+    summary="操作日志",
+    description=(
+        "谁在何时改了什么（单位、人员、角色、节假日、问题类别、创建项目、导入、后台修改），新的在前；"
+        f"仅创建办可读，其他角色返回 403。分页：page 从 1 起，page_size 默认 {AUDIT_PAGE_SIZE}，返回 {{count, items}}。"
+    ),
+)
+@paginate(Pagination, page_size=AUDIT_PAGE_SIZE, max_page_size=AUDIT_MAX_PAGE_SIZE)
+def audit(request: AuthedRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
+    return audit_list_for_user(user=request.user, filters=filters.dict(exclude_none=True))

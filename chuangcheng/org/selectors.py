@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.dateparse import parse_date
+
+from chuangcheng.core.models import AuditEntry
 
 from .access import scope_for
 from .choices import UnitKind
@@ -122,3 +128,54 @@ def town_of(unit: Unit) -> Unit | None:
     ancestor_ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
     towns = {u.pk: u for u in Unit.objects.filter(pk__in=ancestor_ids, kind=UnitKind.TOWN)}
     return next((towns[pk] for pk in reversed(ancestor_ids) if pk in towns), None)
+
+
+def can_read_audit(user: Person) -> bool:
+    """The audit log is the office's (and the superuser's) to read."""
+    return user.is_superuser or scope_for(user).is_office
+
+
+def _day(value: str | dt.date | None) -> dt.date | None:
+    if isinstance(value, dt.date):  # the API's parsed filter
+        return value
+    try:
+        return parse_date(value or "")
+    except ValueError:  # well-formed but no such day (2026-02-30)
+        return None
+
+
+def _audit_filter(qs: QuerySet[AuditEntry], filters: dict) -> QuerySet[AuditEntry]:
+    if (kind := filters.get("type", "")).count(".") == 1:
+        app_label, model = kind.split(".")
+        qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
+    if obj := filters.get("object"):
+        qs = qs.filter(object_id=obj)
+    if str(person := filters.get("person", "")).isdigit():
+        qs = qs.filter(by_id=person)
+    if action := filters.get("action"):
+        qs = qs.filter(action__startswith=action)
+    if since := _day(filters.get("since")):
+        qs = qs.filter(at__date__gte=since)
+    if until := _day(filters.get("until")):
+        qs = qs.filter(at__date__lte=until)
+    return qs
+
+
+def audit_list_for_user(*, user: Person, filters: dict | None = None) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first, filtered by object type/id, person, action prefix and dates (office only)."""
+    if not can_read_audit(user):
+        raise PermissionDenied
+    qs = AuditEntry.objects.select_related("by", "content_type").order_by("-at", "-pk")
+    return _audit_filter(qs, filters or {})
+
+
+def audit_object_types() -> list[tuple[str, str]]:
+    """("app.model", verbose name) of the object types that have entries, for the filter."""
+    ids = AuditEntry.objects.exclude(content_type=None).values_list("content_type", flat=True).distinct()
+    types = ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
+    return [(f"{t.app_label}.{t.model}", _type_label(t)) for t in types]
+
+
+def _type_label(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model else content_type.model

@@ -12,4 +12,5 @@ urlpatterns = [
     path("units/", views.unit_tree, name="unit_tree"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("people/", views.person_list, name="person_list"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -13,7 +13,15 @@ from chuangcheng.core.types import AuthedRequest
 from .choices import Role, UnitKind
 from .forms import ThrottledAdminPasswordChangeForm, ThrottledLoginForm, ThrottledPasswordChangeForm
 from .models import Unit
-from .selectors import UnitNode, get_unit_for_user, person_list_for_user, unit_list_for_user, unit_tree_for_user
+from .selectors import (
+    UnitNode,
+    audit_list_for_user,
+    audit_object_types,
+    get_unit_for_user,
+    person_list_for_user,
+    unit_list_for_user,
+    unit_tree_for_user,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -94,3 +102,20 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "filters": filters,
     }
     return render(request, "org/person_list.html", context)
+
+
+AUDIT_FILTERS = ("type", "object", "person", "action", "since", "until")
+
+
+@login_required
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    """The office's read of the audit log: who changed what, newest first."""
+    filters = {k: v for k, v in request.GET.dict().items() if k in AUDIT_FILTERS and v}
+    entries = audit_list_for_user(user=request.user, filters=filters)
+    context = {
+        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "types": audit_object_types(),
+        "people": person_list_for_user(user=request.user).filter(is_active=True),
+        "filters": filters,
+    }
+    return render(request, "org/audit_log.html", context)

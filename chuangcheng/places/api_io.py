@@ -77,7 +77,7 @@ def import_map(
     request: AuthedRequest, kind: Kind, file: File[UploadedFile], mode: Form[ImportMode] = ImportMode.ALL
 ) -> dict[str, Any]:
     require_map_editor(request.user)
-    result = import_file(kind=kind, file=file, filename=file.name or "", mode=mode)
+    result = import_file(kind=kind, file=file, filename=file.name or "", mode=mode, by=request.user)
     data = asdict(result)
     return {**data, "ok": result.ok, "error_count": len(result.errors), "errors": data["errors"][:ERRORS_SHOWN]}
 

@@ -41,6 +41,7 @@ from chuangcheng.core.importing import (
     check_feature_count,
     check_geojson_size,
     header_lookup,
+    log_import,
     match_headers,
     read_sheet,
     read_upload,
@@ -848,6 +849,12 @@ IMPORTERS: dict[str, type[BaseImporter]] = {
 }
 
 
-def import_file(*, kind: str, file: IO[bytes], filename: str = "", mode: str = ImportMode.ALL) -> ImportResult:
-    """Import one file of ``kind`` ("segment", "grid", "site" or "shop")."""
-    return IMPORTERS[kind](mode=mode).run(file, filename=filename or getattr(file, "name", "") or "")
+def import_file(
+    *, kind: str, file: IO[bytes], filename: str = "", mode: str = ImportMode.ALL, by: Any = None
+) -> ImportResult:
+    """Import one file of ``kind`` ("segment", "grid", "site" or "shop"), and log it."""
+    filename = filename or getattr(file, "name", "") or ""
+    with transaction.atomic():
+        result = IMPORTERS[kind](mode=mode).run(file, filename=filename)
+        log_import(result, f"places.import.{kind}", by=by, file=file, filename=filename)
+    return result

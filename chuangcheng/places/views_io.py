@@ -81,7 +81,9 @@ def import_page(request: AuthedRequest, kind: str | None = None) -> HttpResponse
         if form.is_valid():
             upload = form.cleaned_data["file"]
             kind = form.cleaned_data["kind"]
-            result = import_file(kind=kind, file=upload, filename=upload.name, mode=form.cleaned_data["mode"])
+            result = import_file(
+                kind=kind, file=upload, filename=upload.name, mode=form.cleaned_data["mode"], by=request.user
+            )
     else:
         form = ImportForm(initial={"kind": kind})
     context = {

@@ -78,3 +78,16 @@ def test_a_membership_moved_to_another_unit_in_the_admin_moves_the_scope(admin_c
     seen = set(unit_list_for_user(user=reloaded(world.admin_a)))
     assert world.town_b in seen and world.town_a not in seen
     assert Membership.objects.filter(person=world.admin_a).count() == 1
+
+
+def test_a_move_in_the_admin_is_logged_with_the_old_and_new_parent(admin_client, world):
+    from chuangcheng.core.models import AuditEntry
+
+    AuditEntry.objects.all().delete()
+    admin_client.post(
+        f"/admin/org/unit/{world.community_a1.pk}/change/", unit_form(world.community_a1, parent=world.town_b.pk)
+    )
+    move = AuditEntry.objects.get(action="org.unit.move")
+    assert move.data["parent"] == [str(world.town_a), str(world.town_b)]
+    assert move.by is not None and move.by.is_superuser
+    assert AuditEntry.objects.filter(action="admin.change").count() == 1
