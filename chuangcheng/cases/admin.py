@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from chuangcheng.core.admin import ReadOnlyMixin
+
 from .models import Case, CaseEvent, CasePhoto, Category, ExtensionRequest
 
 
@@ -22,19 +24,6 @@ class CategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "owner_unit"]
     list_select_related = ["parent", "owner_unit"]
     ordering = ["kind", "code"]
-
-
-class ReadOnlyMixin:
-    """No adding, changing or deleting: the rows are history."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class CaseEventInline(ReadOnlyMixin, admin.TabularInline):

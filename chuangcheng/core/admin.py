@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -6,6 +8,19 @@ from .models import AuditEntry, HolidayOverride
 
 # Every admin's bulk delete is logged in the audit log too (single edits come through LogEntry).
 admin.site.add_action(audit.delete_selected, "delete_selected")
+
+
+class ReadOnlyMixin:
+    """No adding, changing or deleting: the rows are history (events, logs, snapshots)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(HolidayOverride)
@@ -23,18 +38,9 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read only: the log is written by the services, never edited."""
 
     list_display = ["at", "by", "action", "content_type", "object_id", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["action", "object_repr", "by__real_name"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

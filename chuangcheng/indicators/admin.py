@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from chuangcheng.cases.admin import ReadOnlyMixin
+from chuangcheng.core.admin import ReadOnlyMixin
 
 from .models import (
     Campaign,
