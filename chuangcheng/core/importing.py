@@ -18,7 +18,7 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from chuangcheng.core.audit import log_action
-from chuangcheng.core.uploads import read_limited
+from chuangcheng.core.uploads import read_limited, size_text
 from chuangcheng.core.xlsx import NotAWorkbook, read_xlsx
 
 
@@ -98,14 +98,8 @@ def log_import(
 # ----- reading the file ----------------------------------------------------------------------
 
 
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{round(size / 1024 / 1024, 1):g} MB"
-    return f"{round(size / 1024):g} KB"
-
-
 def _too_large(_size: int = 0) -> ImportFileError:
-    limit = _size_text(settings.IMPORT_MAX_BYTES)
+    limit = size_text(settings.IMPORT_MAX_BYTES)
     return ImportFileError(_("文件过大（上限 %(limit)s），请拆分后分批导入") % {"limit": limit})
 
 
@@ -124,7 +118,7 @@ def read_upload(upload: IO[bytes]) -> bytes:
 def check_geojson_size(data: bytes) -> None:
     """Refuse GeoJSON over GEOJSON_MAX_BYTES before it is parsed: parsed JSON takes ten times its size."""
     if len(data) > settings.GEOJSON_MAX_BYTES:
-        limit = _size_text(settings.GEOJSON_MAX_BYTES)
+        limit = size_text(settings.GEOJSON_MAX_BYTES)
         raise ImportFileError(_("GeoJSON 文件超过 %(limit)s，请拆分后分批导入") % {"limit": limit})
 
 

@@ -44,8 +44,11 @@ _RATIO_FLOOR = 1024 * 1024
 _XML_HEAD = 4096
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:g} MB"
+def size_text(size: int) -> str:
+    """A limit or a size as the messages say it: "50 MB", "1.5 MB", "512 KB"."""
+    if size >= 1024 * 1024:
+        return f"{round(size / 1024 / 1024, 1):g} MB"
+    return f"{round(size / 1024):g} KB"
 
 
 def check_zip(archive: zipfile.ZipFile) -> None:
@@ -60,7 +63,7 @@ def check_zip(archive: zipfile.ZipFile) -> None:
             _("压缩包内文件超过 %(limit)d 个，可能是恶意文件，已拒绝") % {"limit": settings.UPLOAD_MAX_ZIP_MEMBERS}
         )
     if sum(m.file_size for m in members) > settings.UPLOAD_MAX_UNZIPPED_BYTES:
-        limit = megabytes(settings.UPLOAD_MAX_UNZIPPED_BYTES)
+        limit = size_text(settings.UPLOAD_MAX_UNZIPPED_BYTES)
         raise UnsafeFile(_("文件解压后超过 %(limit)s，可能是压缩炸弹，已拒绝") % {"limit": limit})
     ratio = settings.UPLOAD_MAX_ZIP_RATIO
     if any(m.file_size > max(_RATIO_FLOOR, m.compress_size * ratio) for m in members):
