@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -48,7 +49,13 @@ def tile_origins(url: str, subdomains: str) -> list[str]:
 
 
 def content_security_policy(report_url: str) -> str:
-    images = ["'self'", "data:", "blob:", *tile_origins(settings.MAP_TILE_URL, settings.MAP_TILE_SUBDOMAINS)]
+    return _policy(report_url, settings.MAP_TILE_URL, settings.MAP_TILE_SUBDOMAINS)
+
+
+@lru_cache(maxsize=8)
+def _policy(report_url: str, tile_url: str, subdomains: str) -> str:
+    # Every response carries the header: build it once per configuration, not per request.
+    images = ["'self'", "data:", "blob:", *tile_origins(tile_url, subdomains)]
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
