@@ -92,12 +92,14 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # Ours, bottom to top (docs/architecture.md): each imports only the ones listed before it.
     "chuangcheng.core",
     "chuangcheng.org",
     "chuangcheng.places",
-    "chuangcheng.cases",
     "chuangcheng.notifications",
+    "chuangcheng.cases",
     "chuangcheng.indicators",
+    "chuangcheng.home",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chuangcheng.core.context_processors.site",
+                "chuangcheng.core.context_processors.navigation",
                 "chuangcheng.notifications.context_processors.unread_notifications",
             ],
         },
@@ -170,7 +173,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["chuangcheng.org.backends.LoginBackend"]
 LOGIN_URL = "org:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "org:login"
 
 AUTH_PASSWORD_VALIDATORS = [

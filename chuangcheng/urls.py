@@ -15,6 +15,7 @@ admin.site.login_form = ThrottledAdminLoginForm
 admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("chuangcheng.home.urls")),
     path("", include("chuangcheng.core.urls")),
     path("accounts/", include("chuangcheng.org.urls")),
     path("places/io/", include("chuangcheng.places.urls_io")),

@@ -4,7 +4,6 @@ from . import security, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report", security.csp_report, name="csp_report"),
     path("calendar/holidays/", views.holidays, name="holidays"),

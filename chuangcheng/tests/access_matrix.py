@@ -82,7 +82,7 @@ ADMIN_OPEN: dict[str, Entry] = {
 }
 
 PAGES: dict[str, Entry] = {
-    "core:home": E(USERS),
+    "home:home": E(USERS),
     "core:healthz": E(ALL),
     "core:csp_report": E(ALL, post=True),
     "core:holidays": E(OFFICE),

@@ -15,7 +15,7 @@ from chuangcheng.core.security import tile_origins
 
 PACKAGE = Path(__file__).resolve().parents[2]
 PAGES = [
-    "core:home",
+    "home:home",
     "core:holidays",
     "org:unit_tree",
     "org:person_list",

@@ -125,11 +125,11 @@ def test_another_units_admin_gets_404_on_every_task_url(client, world, task_fact
 
 def test_the_nav_shows_my_tasks_to_units_and_the_ledger_to_the_office(client, world):
     client.force_login(world.admin_a)
-    assert f'href="{reverse("indicators:mine")}" id="nav-indicators"' in html(client.get(reverse("core:home")))
+    assert f'href="{reverse("indicators:mine")}" id="nav-indicators"' in html(client.get(reverse("home:home")))
     client.force_login(world.office)
-    assert f'href="{reverse("indicators:ledger")}" id="nav-indicators"' in html(client.get(reverse("core:home")))
+    assert f'href="{reverse("indicators:ledger")}" id="nav-indicators"' in html(client.get(reverse("home:home")))
     client.force_login(world.inspector)
-    assert 'id="nav-indicators"' not in html(client.get(reverse("core:home")))
+    assert 'id="nav-indicators"' not in html(client.get(reverse("home:home")))
 
 
 # ---- campaigns and the framework -------------------------------------------------------------------
@@ -623,18 +623,18 @@ def test_evidence_is_served_to_those_who_see_the_task_only(client, world, task_f
 def test_home_tells_a_unit_its_tasks_and_notices(client, world, notice, task_factory):
     task_factory(lead_unit=world.town_b)
     client.force_login(world.admin_a)
-    page = html(client.get(reverse("core:home")))
+    page = html(client.get(reverse("home:home")))
     assert "我的任务 1 项，待回复督办单 1 件" in page
 
 
 def test_home_tells_the_office_how_many_reports_wait(client, world, task_factory):
     reported(world, task_factory())
     client.force_login(world.office)
-    page = html(client.get(reverse("core:home")))
+    page = html(client.get(reverse("home:home")))
     assert 'id="home-reviews"' in page
     assert page.split('id="home-reviews"')[1].split('class="stat">')[1].startswith("1<")
     client.force_login(world.inspector)
-    assert 'id="panel-ledger"' not in html(client.get(reverse("core:home")))
+    assert 'id="panel-ledger"' not in html(client.get(reverse("home:home")))
 
 
 # ---- 创建任务: the office's task form ---------------------------------------------------------------------

@@ -67,7 +67,7 @@ def test_the_nav_shows_the_unread_count_on_every_page(client, world):
     message(world.admin_b, "别人的")
     client.force_login(world.admin_a)
 
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
 
     assert f'href="{INBOX}" id="nav-inbox"' in page
     assert badge(page) == "3"

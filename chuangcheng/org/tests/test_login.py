@@ -45,7 +45,7 @@ def test_the_right_password_logs_in_and_goes_home(client, world):
     response = login(client, "office", PASSWORD)
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home:home")
     assert logged_in(client)
 
 
@@ -84,7 +84,7 @@ def test_deactivating_a_user_ends_their_open_session(client, world):
     client.force_login(world.office)
     Person.objects.filter(pk=world.office.pk).update(is_active=False)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
 
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)

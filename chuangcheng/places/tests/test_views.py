@@ -42,7 +42,7 @@ def rows(response) -> set[int]:
 
 
 @pytest.mark.parametrize(
-    "name", [*LIST_NAMES, "places:map", "places:mine", "core:home", "org:unit_tree", "org:person_list"]
+    "name", [*LIST_NAMES, "places:map", "places:mine", "home:home", "org:unit_tree", "org:person_list"]
 )
 def test_anonymous_is_sent_to_login(client, db, name):
     response = client.get(reverse(name))
@@ -259,14 +259,14 @@ def test_map_page_without_tiles_draws_no_tile_layer(client, world, settings):
 
 def test_nav_shows_my_area_only_to_road_chiefs(client, world):
     client.force_login(world.chief_a)
-    assert 'id="nav-mine"' in client.get(reverse("core:home")).content.decode()
+    assert 'id="nav-mine"' in client.get(reverse("home:home")).content.decode()
     client.force_login(world.office)
-    assert 'id="nav-mine"' not in client.get(reverse("core:home")).content.decode()
+    assert 'id="nav-mine"' not in client.get(reverse("home:home")).content.decode()
 
 
 def test_home_for_office_links_to_import_and_map(client, world, town_map):
     client.force_login(world.office)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     body = response.content.decode()
     assert 'id="panel-office"' in body and 'id="home-import-link"' in body
     assert response.context["counts"]["segments"] == 4
@@ -274,21 +274,21 @@ def test_home_for_office_links_to_import_and_map(client, world, town_map):
 
 def test_home_for_road_chief_summarises_their_area(client, world, town_map):
     client.force_login(world.chief_a)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("home:home")).content.decode()
     assert 'id="panel-chief"' in body and "路段A1" in body
     assert 'id="panel-office"' not in body
 
 
 def test_home_for_unit_admin_counts_their_units_objects(client, world, town_map):
     client.force_login(world.admin_b)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert 'id="panel-unit"' in response.content.decode()
     assert response.context["counts"] == {"segments": 1, "grids": 1, "sites": 1, "shops": 1}
 
 
 def test_home_for_leader_is_a_read_only_overview(client, world, town_map):
     client.force_login(world.leader)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     body = response.content.decode()
     assert 'id="panel-overview"' in body
     assert 'id="home-import-link"' not in body

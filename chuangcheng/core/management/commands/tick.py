@@ -1,5 +1,7 @@
 """Run the periodic jobs once (cron or a systemd timer, every minute), or every N seconds.
 
+The jobs are the ones the apps register (``core.registry.register_tick_job`` in their
+``AppConfig.ready()``: escalation, task reminders, readiness snapshots), in their order.
 Each job is idempotent, so a tick that overlaps the previous one, or one run twice, does no
 harm. ``make run`` keeps ``tick --loop 60`` running beside the web server and the worker.
 """
@@ -17,16 +19,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
-from django.utils.module_loading import import_string
+
+from chuangcheng.core.registry import tick_jobs
 
 logger = logging.getLogger(__name__)
-
-# (label, dotted path of a function taking ``now`` and returning how many things it did)
-JOBS: tuple[tuple[str, str], ...] = (
-    ("督办升级", "chuangcheng.cases.escalation.escalate_due"),
-    ("任务催办与逾期督办", "chuangcheng.indicators.services.scan_deadlines"),
-    ("达标预测快照", "chuangcheng.indicators.readiness.take_snapshots"),
-)
 
 
 class Command(BaseCommand):
@@ -53,8 +49,8 @@ class Command(BaseCommand):
 
     def run_once(self) -> None:
         now = timezone.now()
-        for label, path in JOBS:
-            self._run(label, import_string(path), now)
+        for job in tick_jobs():
+            self._run(job.label, job.func, now)
 
     def _run(self, label: str, job: Callable[[dt.datetime], Any], now: dt.datetime) -> None:
         try:

@@ -1,0 +1,110 @@
+"""What the apps above core hand in, so that core never imports them.
+
+Each app registers its navigation entries, home-page panels and periodic jobs in its
+``AppConfig.ready()``; the layout (``base.html`` through ``context_processors.navigation``),
+the home app and the ``tick`` command read them here. ``LAYERS`` is the import order the
+layer test (``chuangcheng/tests/test_layers.py``) enforces and ``docs/architecture.md`` draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+# Bottom to top: an app may import only the apps before it; core imports none of them.
+LAYERS: tuple[str, ...] = ("core", "org", "places", "notifications", "cases", "indicators", "home")
+
+Visible = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link of the main navigation.
+
+    ``visible(user)`` decides who sees it (None: every signed-in user). ``badge_template`` is
+    included after the label, and once more in the phone menu's toggle with ``toggle=True``.
+    Entries that share an ``element_id`` are alternatives: at most one may be visible to a user.
+    """
+
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int
+    visible: Visible | None = None
+    badge_template: str | None = None
+    element_id: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return self.element_id or f"nav-{self.key}"
+
+    def shown_to(self, user: Any) -> bool:
+        return self.visible is None or self.visible(user)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section of the home page: a template rendered with the home page's context.
+
+    The template decides itself whether it shows anything (it has ``user``); ``visible``
+    spares the include for users who never see it.
+    """
+
+    key: str
+    template: str
+    order: int
+    visible: Visible | None = None
+
+    def shown_to(self, user: Any) -> bool:
+        return self.visible is None or self.visible(user)
+
+
+@dataclass(frozen=True)
+class TickJob:
+    """A periodic job of ``manage.py tick``: takes ``now``, returns how many things it did."""
+
+    label: str
+    func: Callable[[dt.datetime], Any]
+    order: int = 100
+
+
+_nav: dict[str, NavEntry] = {}
+_panels: dict[str, HomePanel] = {}
+_jobs: dict[str, TickJob] = {}
+
+
+def register_nav(*entries: NavEntry) -> None:
+    """Add or replace (by key) navigation entries; registering twice is harmless."""
+    for entry in entries:
+        _nav[entry.key] = entry
+
+
+def register_home_panel(*panels: HomePanel) -> None:
+    for panel in panels:
+        _panels[panel.key] = panel
+
+
+def register_tick_job(*jobs: TickJob) -> None:
+    for job in jobs:
+        _jobs[job.label] = job
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted(_nav.values(), key=lambda e: e.order)
+
+
+def nav_for(user: Any) -> list[NavEntry]:
+    """The entries ``user`` sees, in order."""
+    return [entry for entry in nav_entries() if entry.shown_to(user)]
+
+
+def home_panels_for(user: Any) -> list[HomePanel]:
+    return [panel for panel in sorted(_panels.values(), key=lambda p: p.order) if panel.shown_to(user)]
+
+
+def tick_jobs() -> list[TickJob]:
+    return sorted(_jobs.values(), key=lambda j: j.order)
