@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import ProcessedPhoto, process_photo
 from chuangcheng.core.schemas import MAX_IDEMPOTENCY_KEY, Id, Pagination, idempotency_key_header
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from . import routing, selectors, services
 from .access import can_intake, can_report

@@ -16,8 +16,8 @@ from ninja.types import TCallable
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import process_photo
 from chuangcheng.core.schemas import ErrorOut, Id
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.selectors import get_person_for_user, get_unit_for_user
+from chuangcheng.org.types import AuthedRequest
 
 from . import services
 from .choices import ExtensionStatus

@@ -15,7 +15,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from .choices import Action, Status
 from .models import Case, CaseEvent

@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.core.web import next_or, run_service, with_filters
+from chuangcheng.org.types import AuthedRequest
 from chuangcheng.places.geojson import segment_feature
 
 from . import services

@@ -20,54 +20,6 @@ from chuangcheng.core.errors import DomainError
 from chuangcheng.core.forms import FIRST_YEAR, LAST_YEAR, HolidayForm
 from chuangcheng.core.models import HolidayOverride
 from chuangcheng.core.services import can_edit_calendar, holiday_delete, holiday_save, holidays_prefill, library_days
-from chuangcheng.core.types import AuthedRequest
-from chuangcheng.org.access import Scope, scope_for
-from chuangcheng.org.choices import Role
-from chuangcheng.places import selectors as places
-from chuangcheng.places.views import import_url
-
-
-def _counts(user: Any) -> dict[str, int]:
-    return {
-        "segments": places.segment_list_for_user(user=user).count(),
-        "grids": places.grid_list_for_user(user=user).count(),
-        "sites": places.site_list_for_user(user=user).count(),
-        "shops": places.shop_list_for_user(user=user).count(),
-    }
-
-
-def _panels(scope: Scope) -> dict[str, bool]:
-    """Which home panels a user sees; a person holding several roles sees several."""
-    return {
-        "show_office": scope.is_office,
-        "show_overview": scope.has(Role.LEADER, Role.SUPERVISOR),
-        "show_unit": scope.has(Role.UNIT_ADMIN, Role.HANDLER) and not scope.all_units,
-        "show_chief": scope.has(Role.ROAD_CHIEF),
-    }
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    """One home page whose panels depend on the roles the user holds."""
-    user = request.user
-    scope = scope_for(user)
-    panels = _panels(scope)
-    context: dict[str, Any] = {
-        "role_labels": [label for value, label in Role.choices if value in scope.roles],
-        "counts": _counts(user),
-        "can_edit_map": scope.can_edit_map,
-        "import_url": import_url(),
-        **panels,
-    }
-    if panels["show_office"] or panels["show_overview"]:
-        context["pledge_counts"] = places.pledge_status_counts(places.shop_list_for_user(user=user))
-        context["road_class_counts"] = places.road_class_counts(places.segment_list_for_user(user=user))
-    if panels["show_office"] or scope.has(Role.LEADER):
-        context["calendar_warnings"] = workcalendar.calendar_warnings()
-        context["can_edit_calendar"] = can_edit_calendar(user)
-    if panels["show_chief"]:
-        context["area"] = places.chief_area_for_user(user=user)
-    return render(request, "core/home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -109,7 +61,7 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
 # ---- the office's holiday table -----------------------------------------------------------
 
 
-def _require_calendar_editor(request: AuthedRequest) -> None:
+def _require_calendar_editor(request: HttpRequest) -> None:
     if not can_edit_calendar(request.user):
         raise PermissionDenied(_("只有创建办可以维护节假日表"))
 
@@ -129,7 +81,7 @@ def _holidays_url(year: int) -> str:
 
 @login_required
 @require_GET
-def holidays(request: AuthedRequest) -> HttpResponse:
+def holidays(request: HttpRequest) -> HttpResponse:
     """节假日表: the office's overrides of a year, the library's days for reference, add/delete/import."""
     _require_calendar_editor(request)
     year = _year_of(request.GET.get("year"))
@@ -153,7 +105,7 @@ def holidays(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def holiday_add(request: AuthedRequest) -> HttpResponse:
+def holiday_add(request: HttpRequest) -> HttpResponse:
     _require_calendar_editor(request)
     form = HolidayForm(request.POST)
     if not form.is_valid():
@@ -176,7 +128,7 @@ def holiday_add(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def holiday_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+def holiday_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _require_calendar_editor(request)
     override = get_object_or_404(HolidayOverride, pk=pk)
     year = override.date.year
@@ -191,7 +143,7 @@ def holiday_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def holiday_import(request: AuthedRequest) -> HttpResponse:
+def holiday_import(request: HttpRequest) -> HttpResponse:
     """从法定节假日库导入本年: the same as ``manage.py holidays_prefill --year``."""
     _require_calendar_editor(request)
     year = _year_of(request.POST.get("year"))

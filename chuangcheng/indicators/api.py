@@ -36,7 +36,7 @@ from chuangcheng.core.schemas import (
     Text,
     idempotency_key_header,
 )
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from . import access, selectors, services
 from .api_io import router as io_router

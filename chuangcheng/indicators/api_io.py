@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
+from chuangcheng.org.types import AuthedRequest
 
 from .models import Campaign
 from .views_io import (

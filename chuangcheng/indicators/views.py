@@ -31,11 +31,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.evidence import content_type_of
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.core.web import next_or, run_service, with_filters
 from chuangcheng.core.xlsx import Sheet, write_xlsx
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role
+from chuangcheng.org.types import AuthedRequest
 
 from . import access, selectors, services
 from .choices import EvidenceType, NoticeStatus, ReportStatus, TaskStatus

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from . import access, services
 from .forms_campaigns import CampaignForm, MilestoneFormSet

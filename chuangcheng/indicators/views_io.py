@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chuangcheng.core.downloads import stamp, xlsx_download
 from chuangcheng.core.importing import ImportFileError, ImportResult, file_error, log_import, read_upload
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.models import Person
+from chuangcheng.org.types import AuthedRequest
 
 from . import access, selectors
 from .exports import export_framework, export_tasks, framework_template, tasks_template

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role
+from chuangcheng.org.types import AuthedRequest
 
 from .models import Campaign
 from .readiness import CampaignReadiness, NodeReadiness, compute_readiness, overview, points, trend

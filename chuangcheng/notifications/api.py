@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from chuangcheng.core.schemas import Id, Pagination
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from . import selectors, services
 from .models import Notification

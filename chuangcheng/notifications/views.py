@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from . import selectors, services
 

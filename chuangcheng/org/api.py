@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from chuangcheng.core.models import AuditEntry
 from chuangcheng.core.schemas import Id, NamedRef, Pagination
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from .access import scope_for
 from .contacts import contacts_for

@@ -3,10 +3,21 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 from django.http import HttpRequest
 
+from chuangcheng.core.services import EDIT_CALENDAR
+
 from . import throttle
+from .access import scope_for
+from .choices import Role
 from .models import Person
+
+# Permissions of the apps below org that a role grants (superusers hold every permission).
+# Answered from the roles alone: no permission rows, no queries beyond the person's scope.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    EDIT_CALENDAR: (Role.OFFICE,),
+}
 
 
 class LoginBackend(ModelBackend):
@@ -40,6 +51,12 @@ class LoginBackend(ModelBackend):
         else:
             throttle.clear_failures(username)
         return user
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Model | None = None) -> bool:
+        roles = ROLE_PERMISSIONS.get(perm)
+        if roles is None:
+            return super().has_perm(user_obj, perm, obj)
+        return isinstance(user_obj, Person) and scope_for(user_obj).has(*roles)
 
     def user_can_authenticate(self, user: Person | AnonymousUser | None) -> bool:
         return True

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
-from chuangcheng.core.types import AuthedRequest
+from chuangcheng.org.types import AuthedRequest
 
 from .choices import Role, UnitKind
 from .forms import ThrottledAdminPasswordChangeForm, ThrottledLoginForm, ThrottledPasswordChangeForm

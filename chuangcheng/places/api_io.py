@@ -12,8 +12,8 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
+from chuangcheng.org.types import AuthedRequest
 
 from .imports import ImportMode, import_file
 from .schemas import ExportFilters, ImportResultOut, Kind

@@ -14,8 +14,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from chuangcheng.core.schemas import Id, Pagination
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.org.models import Person
+from chuangcheng.org.types import AuthedRequest
 
 from . import selectors
 from .schemas import (

@@ -17,9 +17,9 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.core.web import with_filters
 from chuangcheng.org.access import scope_for
+from chuangcheng.org.types import AuthedRequest
 
 from . import selectors
 from .choices import RoadClass

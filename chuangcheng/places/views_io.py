@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from chuangcheng.core.downloads import attachment, spooled_xlsx, stamp, xlsx_download
-from chuangcheng.core.types import AuthedRequest
 from chuangcheng.core.xlsx import xlsx_bytes
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.models import Person
+from chuangcheng.org.types import AuthedRequest
 
 from . import selectors
 from .exports import EXPORTERS, BaseExporter, template_sheets
