@@ -21,6 +21,7 @@ def write_workbook(path, rows: int) -> float:  # type: ignore[no-untyped-def]
     """A shop workbook like an exported one; returns the seconds it took to write."""
     from openpyxl import Workbook
 
+    from chuangcheng.org import demo_names as org_names
     from chuangcheng.places import demo_names as names
     from chuangcheng.places.imports import ShopImporter
     from chuangcheng.places.models import RoadSegment
@@ -40,7 +41,7 @@ def write_workbook(path, rows: int) -> float:  # type: ignore[no-untyped-def]
             "code": f"IM{n + 1:07d}",
             "name": rng.choice(names.SHOP_PREFIXES) + rng.choice(names.SHOP_KINDS),
             "address": f"测试路{n % 400 + 1}号",
-            "operator_name": rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_CHARS) * 2,
+            "operator_name": rng.choice(org_names.SURNAMES) + rng.choice(org_names.GIVEN_CHARS) * 2,
             "operator_mobile": f"139{rng.randrange(10**8):08d}",
             "segment": code,
             "pledge_items": "包卫生、包秩序、包绿化、包设施、包文明" if status != "未签订" else "",

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from chuangcheng.places import demo_names
+from chuangcheng.org import demo_names
 
 M, F, S, D = "material", "field", "survey", "data"
 

@@ -2,7 +2,8 @@
 
 The layout (``demo_layout``) is drawn once in local metres; each "tile" writes a copy of it
 shifted further out, so ``scale`` multiplies segments, grids, sites and shops while every
-write stays a bulk insert. Units and people are created once through ``org.services``.
+write stays a bulk insert. Units and people are created once, by org's own demo builder
+(``org.demo.DemoOrgBuilder``, through ``org.services``), from the layout's communities.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from shapely.geometry import Polygon
 
 from chuangcheng.core.errors import DomainError
-from chuangcheng.org.choices import Role, UnitGroup, UnitKind
-from chuangcheng.org.demo import ADMIN_USERNAME, DEMO_LOGINS, DEMO_PASSWORD
-from chuangcheng.org.models import Membership, Person, Unit
-from chuangcheng.org.services import unit_create
+from chuangcheng.org import demo_names as org_names
+from chuangcheng.org.demo import DemoOrg, DemoOrgBuilder, wipe_org
+from chuangcheng.org.models import Person, Unit
 
 from . import demo_names as names
 from .choices import PledgeStatus
@@ -119,11 +118,6 @@ class DemoCountyBuilder:
         self.log = log or (lambda message: None)
         self.county_code: str = settings.COUNTY_CODE
         self.summary = DemoSummary(tiles=scale)
-        self.units_by_short: dict[str, Unit] = {}
-        self.towns: dict[str, Unit] = {}
-        self.communities: dict[tuple[str, int], Unit] = {}
-        self.people_of: dict[int, list[Person]] = {}
-        self.mobiles: set[str] = set()
         self.layout: Layout = Layout()
         self.owners: list[Owner] = []
 
@@ -132,8 +126,7 @@ class DemoCountyBuilder:
             seed_reference_lists()
             self.layout = layout_for(self.seed)
             self._check_code_room()
-            self.create_units()
-            self.create_people()
+            self.create_org()
             self.resolve_owners()
             self.site_types = {t.code: t for t in SiteType.objects.all()}
             self.pledge_items = list(PledgeItem.objects.filter(is_active=True))
@@ -150,187 +143,21 @@ class DemoCountyBuilder:
         if per_tile * self.scale > 999:
             raise DomainError(f"--scale 过大：网格序号超过 3 位（最大 {999 // per_tile}）")
 
-    # --- units -------------------------------------------------------------------------------
-
-    def create_units(self) -> None:
-        cc = self.county_code
-        self.root = unit_create(
-            name=f"{names.COUNTY_NAME}委县政府", code=cc, kind=UnitKind.DEPARTMENT, group=UnitGroup.OTHER
-        )
-        counters: dict[str, int] = {}
-        kinds = {"D": UnitKind.DEPARTMENT, "E": UnitKind.ENTERPRISE, "X": UnitKind.OTHER}
-        groups = {"D": UnitGroup.DEPARTMENT, "E": UnitGroup.OTHER, "X": UnitGroup.OTHER}
-        for order, (name, short, prefix) in enumerate(names.DEPARTMENTS, start=1):
-            counters[prefix] = counters.get(prefix, 0) + 1
-            self.units_by_short[short] = unit_create(
-                name=name,
-                code=f"{cc}{prefix}{counters[prefix]:02d}",
-                short_name=short,
-                kind=kinds[prefix],
-                group=groups[prefix],
-                parent=self.root,
-                sort_order=order,
-            )
-        for order, (name, code) in enumerate(names.STREETS + names.TOWNS, start=100):
-            self.towns[name] = unit_create(
-                name=name,
-                code=f"{cc}{code}",
-                kind=UnitKind.TOWN,
-                group=UnitGroup.TOWN,
-                parent=self.root,
-                sort_order=order,
-            )
-            self.units_by_short[name] = self.towns[name]
-        self._create_communities()
-        self.summary.units = Unit.objects.count()
-
-    def _create_communities(self) -> None:
-        words = list(names.COMMUNITY_WORDS)
-        self.rng.shuffle(words)
-        used: set[str] = set()
-        for town_name, town in self.towns.items():
-            is_street = town_name.endswith("街道")
-            for k in range(self.layout.communities.get(town_name, 0)):
-                if town_name == names.STREETS[0][0]:
-                    name, code = f"{names.CITY_CORE_COMMUNITIES[k]}社区", f"{k + 1:03d}"
-                elif is_street:
-                    name, code = f"{words.pop()}社区", f"{k + 1:03d}"
-                else:
-                    name, code = self._village_name(used), f"{201 + k:03d}"
-                used.add(name)
-                self.communities[(town_name, k)] = unit_create(
-                    name=name,
-                    code=f"{town.code}{code}",
-                    kind=UnitKind.COMMUNITY,
-                    group=UnitGroup.COMMUNITY,
-                    parent=town,
-                    sort_order=k,
-                )
-
-    def _village_name(self, used: set[str]) -> str:
-        while True:
-            name = f"{self.rng.choice(names.SURNAMES)}{self.rng.choice(names.VILLAGE_SUFFIXES)}村"
-            if name not in used:
-                return name
-
-    # --- people ------------------------------------------------------------------------------
-
-    def create_people(self) -> None:
-        """~150 people; every demo person shares the demo password (one hash, computed once)."""
-        self.password_hash = make_password(DEMO_PASSWORD)
-        self.specs: list[tuple[Person, Unit, str]] = []
-        self._fixed_logins()
-        self._county_people()
-        self._department_people()
-        self._town_people()
-        Person.objects.bulk_create([person for person, _, _ in self.specs])
-        Membership.objects.bulk_create(
-            [Membership(person=person, unit=unit, role=role) for person, unit, role in self.specs if role]
-        )
-        # Sites need a responsible person: a unit's staff, never its volunteers.
-        for person, unit, role in self.specs:
-            if role in (Role.UNIT_ADMIN, Role.ROAD_CHIEF, Role.HANDLER):
-                self.people_of.setdefault(unit.pk, []).append(person)
-        self.summary.people = len(self.specs)
-
-    def _person(self, unit: Unit, role: str, title: str, username: str = "", real_name: str = "") -> Person:
-        serial = len(self.specs) + 1
-        person = Person(
-            username=username or f"{role.replace('_', '')}{serial:03d}",
-            real_name=real_name or self._chinese_name(),
-            mobile=self._unique_mobile(),
-            unit=unit,
-            title=title,
-            password=self.password_hash,
-        )
-        self.specs.append((person, unit, role))
-        return person
-
-    def _chinese_name(self) -> str:
-        given = "".join(self.rng.choice(names.GIVEN_CHARS) for _ in range(self.rng.choice((1, 2, 2))))
-        return self.rng.choice(names.SURNAMES) + given
-
-    def mobile(self) -> str:
-        return self.rng.choice(names.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
-
-    def _unique_mobile(self) -> str:
-        while (number := self.mobile()) in self.mobiles:
-            pass
-        self.mobiles.add(number)
-        return number
-
-    def _fixed_logins(self) -> None:
-        homes: dict[str, Unit] = {
-            Role.OFFICE: self.units_by_short["创建办"],
-            Role.SUPERVISOR: self.units_by_short["督查室"],
-            Role.UNIT_ADMIN: self.towns[names.STREETS[0][0]],
-            Role.HANDLER: self.units_by_short["城管局"],
-            Role.ROAD_CHIEF: self.root,
-            Role.INSPECTOR: self.units_by_short["督查室"],
-            Role.VOLUNTEER: self.units_by_short["志愿者联合会"],
-            Role.LEADER: self.root,
-        }
-        self.fixed: dict[str, Person] = {}
-        for login in DEMO_LOGINS:
-            unit = homes[login.role]
-            self.fixed[login.role] = self._person(unit, login.role, login.title, login.username, login.real_name)
-        admin = self._person(self.root, "", "系统管理员", ADMIN_USERNAME, "系统管理员")
-        admin.is_staff = admin.is_superuser = True
-
-    def _county_people(self) -> None:
-        for title in ("县委书记", "县委副书记", "常务副县长", "县人大常委会主任", "县政协主席"):
-            self._person(self.root, Role.LEADER, title)
-        # County leaders act as 路长 of whole roads; the demo 路长 comes first.
-        self.county_chiefs = [self.fixed[Role.ROAD_CHIEF]]
-        for n in range(8):
-            self.county_chiefs.append(
-                self._person(self.root, Role.ROAD_CHIEF, "副县长（路长）" if n < 4 else "县委常委（路长）")
-            )
-        office, supervision = self.units_by_short["创建办"], self.units_by_short["督查室"]
-        for _ in range(3):
-            self._person(office, Role.OFFICE, "创建办工作人员")
-            self._person(supervision, Role.SUPERVISOR, "督查员")
-            self._person(supervision, Role.INSPECTOR, "巡查员")
-
-    def _department_people(self) -> None:
-        self.dept_section: dict[str, Person] = {}
-        for _name, short, _prefix in names.DEPARTMENTS:
-            unit = self.units_by_short[short]
-            self._person(unit, Role.UNIT_ADMIN, "联络员")
-            if short not in names.NON_ROAD_DEPARTMENTS:
-                title = "经理" if unit.kind == UnitKind.ENTERPRISE else "局长"
-                self.dept_section[short] = self._person(unit, Role.ROAD_CHIEF, f"{title}（段长）")
-        for short, handlers in (("城管局", 4), ("市场监管局", 1), ("住建局", 1), ("生态环境局", 1)):
-            for _ in range(handlers):
-                self._person(self.units_by_short[short], Role.HANDLER, "执法队员" if short == "城管局" else "工作人员")
-        for _ in range(2):
-            self._person(self.units_by_short["城管局"], Role.INSPECTOR, "巡查员")
-
-    def _town_people(self) -> None:
-        self.town_chief: dict[str, Person] = {}
-        self.town_section: dict[str, Person] = {}
-        self.town_worker: dict[str, Person] = {}
-        for name, unit in self.towns.items():
-            head = "主任" if name.endswith("街道") else "镇长" if name.endswith("镇") else "乡长"
-            if name != names.STREETS[0][0]:
-                self._person(unit, Role.UNIT_ADMIN, "联络员")
-            self.town_chief[name] = self._person(unit, Role.ROAD_CHIEF, f"{head}（路长）")
-            self.town_section[name] = self._person(unit, Role.ROAD_CHIEF, f"副{head}（段长）")
-            self.town_worker[name] = self._person(unit, Role.INSPECTOR, "网格员")
-            self._person(unit, Role.HANDLER, "城建办工作人员")
-        volunteer_home = [self.communities[(names.STREETS[0][0], k)] for k in range(6)]
-        for community in volunteer_home:
-            self._person(community, Role.VOLUNTEER, "群众监督员")
+    def create_org(self) -> None:
+        """The units and people, by org's builder; the county's random stream goes on from there."""
+        builder = DemoOrgBuilder(rng=self.rng, county_code=self.county_code, communities=self.layout.communities)
+        self.org: DemoOrg = builder.build()
+        self.summary.units, self.summary.people = self.org.units, self.org.people
 
     # --- who answers for each planned segment --------------------------------------------------
 
     def resolve_owners(self) -> None:
         """Main-road pieces go to departments in turn; county leaders head whole roads."""
-        road_depts = [s for _, s, _ in names.DEPARTMENTS if s not in names.NON_ROAD_DEPARTMENTS]
+        road_depts = [s for _, s, _ in org_names.DEPARTMENTS if s not in org_names.NON_ROAD_DEPARTMENTS]
         self.rng.shuffle(road_depts)
         piece_owner: dict[str, str] = {"road:river": "水利局", "road:ring": "交通运输局"}
-        road_chief: dict[str, Person] = dict.fromkeys(names.COMMERCIAL_ROADS, self.county_chiefs[0])
-        others = iter(self.county_chiefs[1:] * 4)
+        road_chief: dict[str, Person] = dict.fromkeys(names.COMMERCIAL_ROADS, self.org.county_chiefs[0])
+        others = iter(self.org.county_chiefs[1:] * 4)
         for seg in self.layout.segments:
             if seg.owner_key.startswith(("main:", "road:")):
                 if seg.owner_key not in piece_owner:
@@ -344,9 +171,9 @@ class DemoCountyBuilder:
     def _owner(self, key: str, road: str, piece_owner: dict[str, str], road_chief: dict[str, Person]) -> Owner:
         if key.startswith("town:"):
             town = key.removeprefix("town:")
-            return Owner(self.towns[town], self.town_chief[town], self.town_section[town])
+            return Owner(self.org.towns[town], self.org.town_chief[town], self.org.town_section[town])
         short = piece_owner[key]
-        return Owner(self.units_by_short[short], road_chief[road], self.dept_section[short])
+        return Owner(self.org.units_by_short[short], road_chief[road], self.org.dept_section[short])
 
     # --- map layers, once per tile ---------------------------------------------------------------
 
@@ -362,14 +189,14 @@ class DemoCountyBuilder:
         per_tile = max(g.serial for g in self.layout.grids)
         rows = []
         for plan in self.layout.grids:
-            town, community = self.towns[plan.town], self.communities[(plan.town, plan.community)]
+            town, community = self.org.towns[plan.town], self.org.communities[(plan.town, plan.community)]
             serial = number * per_tile + plan.serial
             grid = Grid(
                 code=f"{community.code}{serial:03d}",
                 name=f"{community.name}第{serial}网格",
                 street=town,
                 community=community,
-                grid_worker=self.town_worker[plan.town],
+                grid_worker=self.org.town_worker[plan.town],
             )
             self._set_grid_geometry(grid, plan.ring, project)
             rows.append(grid)
@@ -431,20 +258,20 @@ class DemoCountyBuilder:
         if plan.owner == "@segment":
             return segments[plan.segment].unit
         if plan.owner == "@town":
-            return self.towns[grid.town]
+            return self.org.towns[grid.town]
         if plan.owner == "@community":
-            return self.communities[(grid.town, grid.community)]
-        return self.units_by_short[plan.owner]
+            return self.org.communities[(grid.town, grid.community)]
+        return self.org.units_by_short[plan.owner]
 
     def _person_of(self, unit: Unit) -> Person | None:
-        people = self.people_of.get(unit.pk) or self.people_of.get(unit.parent_id or 0)
+        people = self.org.staff_of.get(unit.pk) or self.org.staff_of.get(unit.parent_id or 0)
         return people[0] if people else None
 
     def _address(self, rng: random.Random, plan: SitePlan, segments: list[RoadSegment]) -> str:
         if plan.segment >= 0:
             return f"{segments[plan.segment].road_name}{rng.randint(1, 299)}号"
         grid = self.layout.grids[plan.grid]
-        return f"{grid.town}{self.communities[(grid.town, grid.community)].name}"
+        return f"{grid.town}{self.org.communities[(grid.town, grid.community)].name}"
 
     @staticmethod
     def _site_geometry(plan: SitePlan, project: Projector) -> dict:
@@ -474,8 +301,8 @@ class DemoCountyBuilder:
             address=f"{road}{rng.randint(1, 399)}号",
             lon=lonlat[0],
             lat=lonlat[1],
-            operator_name=rng.choice(names.SURNAMES) + "".join(rng.choice(names.GIVEN_CHARS) for _ in range(2)),
-            operator_mobile=rng.choice(names.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}",
+            operator_name=rng.choice(org_names.SURNAMES) + "".join(rng.choice(org_names.GIVEN_CHARS) for _ in range(2)),
+            operator_mobile=rng.choice(org_names.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}",
             segment=segments[segment],
             pledge_status=status,
             pledge_signed_on=signed_on,
@@ -514,12 +341,10 @@ class DemoCountyBuilder:
 
 
 def wipe_map_and_org() -> None:
-    """Delete every map object, person and unit (``demo_county --force``), children first."""
+    """Delete every map object, then (org's ``wipe_org``) every person and unit: ``demo_county --force``."""
     with transaction.atomic():
         Shop.pledge_items.through.objects.all().delete()
-        for model in (Shop, Site, RoadSegment, Grid, Membership, Person):
+        for model in (Shop, Site, RoadSegment, Grid):
             model.objects.all().delete()
-        # Parents are PROTECTed: detach the tree first so it goes in one statement.
-        Unit.objects.update(parent=None)
-        Unit.objects.all().delete()
+        wipe_org()
         map_changed()

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from shapely import STRtree
 from shapely.geometry import LineString, Point, Polygon
 
+from chuangcheng.org import demo_names as org_names
+
 from . import demo_names as names
 from .choices import RoadClass
 
@@ -155,16 +157,16 @@ class LayoutBuilder:
                 town = self._core_street(i, j, n)
                 by_town.setdefault(town, []).append(self._add_grid(self.core.block(i, j), town))
         for town, grid_ids in by_town.items():
-            self._assign_communities(town, grid_ids, 8 if town == names.STREETS[0][0] else 7)
+            self._assign_communities(town, grid_ids, 8 if town == org_names.STREETS[0][0] else 7)
 
     @staticmethod
     def _core_street(i: int, j: int, n: int) -> str:
         dx, dy = i - (n - 1) / 2, j - (n - 1) / 2
         if abs(dx) < 2 and abs(dy) < 2:
-            return names.STREETS[0][0]
+            return org_names.STREETS[0][0]
         if abs(dx) >= abs(dy):
-            return names.STREETS[1][0] if dx > 0 else names.STREETS[2][0]
-        return names.STREETS[4][0] if dy > 0 else names.STREETS[3][0]
+            return org_names.STREETS[1][0] if dx > 0 else org_names.STREETS[2][0]
+        return org_names.STREETS[4][0] if dy > 0 else org_names.STREETS[3][0]
 
     def _add_grid(self, corners: tuple[XY, XY, XY, XY], town: str) -> int:
         sw, se, nw, ne = corners
@@ -286,8 +288,8 @@ class LayoutBuilder:
 
     def towns(self) -> None:
         """Each 乡镇 seat: a small rotated lattice with its own streets, grids and villages."""
-        count = len(names.TOWNS)
-        for n, (town, _code) in enumerate(names.TOWNS):
+        count = len(org_names.TOWNS)
+        for n, (town, _code) in enumerate(org_names.TOWNS):
             angle = 2 * math.pi * n / count + self.rng.uniform(-0.2, 0.2)
             dist = self.rng.uniform(9000, 13000)
             centre = (dist * math.cos(angle), dist * math.sin(angle))
@@ -388,7 +390,7 @@ SITE_PLAN: dict[str, tuple[int, str, str]] = {
     "culture": (5, RoadClass.MAIN, "文旅局"),
     "urban_fringe": (4, RoadClass.SECONDARY, "@town"),
     "civilization_center": (8, "any", "文明办"),
-    "township": (len(names.TOWNS), "town", "@town"),
+    "township": (len(org_names.TOWNS), "town", "@town"),
     "other": (3, RoadClass.MAIN, "交通运输局"),
 }
 
@@ -423,7 +425,7 @@ class SitePlanner:
             name = f"{names.EAST_WEST_ROADS[j - 1]}与{names.NORTH_SOUTH_ROADS[i - 1]}交叉口"
             return [(x + 12.0, y + 12.0)], -1, name
         if where == "town":
-            town = names.TOWNS[n][0]
+            town = org_names.TOWNS[n][0]
             x, y = self.layout.town_centres[town]
             return [(x + 35.0, y + 30.0)], -1, ""
         pool = self.by_class.get(where) or self.by_class[RoadClass.MAIN]
@@ -477,9 +479,13 @@ def site_name(rng: random.Random, type_code: str, n: int, layout: Layout, segmen
     if type_code == "bank":
         return f"{names.BANKS[n % len(names.BANKS)]}{road}支行"
     if type_code == "township":
-        return f"{names.TOWNS[n][0]}人民政府"
+        return f"{org_names.TOWNS[n][0]}人民政府"
     if type_code == "civilization_center":
-        return "县新时代文明实践中心" if n == 0 else f"{names.TOWNS[(n - 1) % len(names.TOWNS)][0]}新时代文明实践所"
+        return (
+            "县新时代文明实践中心"
+            if n == 0
+            else f"{org_names.TOWNS[(n - 1) % len(org_names.TOWNS)][0]}新时代文明实践所"
+        )
     return _road_site_name(type_code, n, road, seg)
 
 

@@ -6,8 +6,6 @@ import re
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from chuangcheng.org.choices import Role, UnitKind
 from chuangcheng.org.demo import ADMIN_USERNAME, DEMO_LOGINS, DEMO_PASSWORD
@@ -124,11 +122,6 @@ def test_shops_have_segments_mobiles_and_pledges(reads: DemoSummary) -> None:
 def test_the_map_lies_around_the_configured_centre(reads: DemoSummary, settings) -> None:
     for lon, lat in RoadSegment.objects.values_list("min_lon", "min_lat"):
         assert abs(lon - settings.MAP_CENTER_LON) < 0.3 and abs(lat - settings.MAP_CENTER_LAT) < 0.3
-
-
-def test_it_refuses_to_build_over_existing_units(reads: DemoSummary) -> None:
-    with pytest.raises(CommandError, match="--force"):
-        call_command("demo_county", seed=SEED)
 
 
 def test_the_same_seed_gives_the_same_map_and_scale_2_doubles_it(county, django_db_blocker) -> None:

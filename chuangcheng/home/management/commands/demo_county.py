@@ -1,4 +1,8 @@
-"""Build the demo county (``make demo``; ``make run`` calls it on an empty database)."""
+"""Build the demo county (``make demo``; ``make run`` calls it on an empty database).
+
+The one place that knows every app's demo: each app's builder writes only its own tables, in
+layer order (organisation and map, then cases, then campaigns); ``--force`` wipes them top down.
+"""
 
 from __future__ import annotations
 
