@@ -20,12 +20,12 @@ from django.utils import translation
 from chuangcheng.org.choices import Role, UnitKind
 from chuangcheng.places.choices import PledgeStatus, RoadClass
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = ROOT / "chuangcheng" / "locale" / "en" / "LC_MESSAGES"
 PO = MESSAGES / "django.po"
 MO = MESSAGES / "django.mo"
 LOGIN = reverse("org:login")
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
