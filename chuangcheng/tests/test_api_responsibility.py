@@ -7,16 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from chuangcheng.places import routing
 from chuangcheng.places.models import RoadSegment
 from chuangcheng.places.services import segment_save
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    routing.holder.mark_stale()
-    yield
-    routing.holder.mark_stale()
 
 
 @pytest.fixture

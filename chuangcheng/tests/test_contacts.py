@@ -20,7 +20,6 @@ from chuangcheng.cases.tests.api_helpers import make_category
 from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.org.contacts import mask
 from chuangcheng.org.models import Person
-from chuangcheng.places import routing
 from chuangcheng.places.choices import PledgeStatus
 from chuangcheng.places.imports import import_file
 from chuangcheng.places.models import RoadSegment, Shop
@@ -41,13 +40,6 @@ def shows(text: str, number: str) -> str:
     if number in text:
         return "full"
     return "masked" if mask(number) in text else "none"
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    routing.holder.mark_stale()
-    yield
-    routing.holder.mark_stale()
 
 
 @pytest.fixture
