@@ -14,11 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
+from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
-from chuangcheng.core.errors import DomainError
+from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
 from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds, subtract_working_time
 from chuangcheng.org.choices import Role
@@ -33,6 +35,7 @@ from .routing import suggest_units
 from .selectors import YELLOW_AT
 
 OFFICE = (Role.OFFICE,)
+CASE = pgettext_lazy("transition", "案卷")
 # A case back with the office for (re-)dispatch holds no unit and runs no clock.
 UNASSIGNED: dict[str, Any] = {
     "unit": None,
@@ -43,14 +46,6 @@ UNASSIGNED: dict[str, Any] = {
     "time_unit": "",
     "yellow_at": None,
 }
-
-
-def _now() -> dt.datetime:
-    return timezone.now()
-
-
-def _status_label(status: str) -> str:
-    return str(Status(status).label)
 
 
 def _next_code(day: dt.date) -> str:
@@ -70,52 +65,26 @@ def _next_code(day: dt.date) -> str:
 
 
 def _event(case: Case, *, action: str, by: Person | None, from_status: str, **fields: Any) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        action=action,
-        actor=by,
-        at=fields.pop("at", None) or _now(),
-        from_status=from_status,
-        to_status=case.status,
-        **fields,
+    return transitions.record_event(
+        CaseEvent, subject_field="case", subject=case, action=action, by=by, from_status=from_status, **fields
     )
 
 
 def _apply(case: Case, *, allowed_from: Iterable[str], action_label: str, **changes: Any) -> str:
-    """Move ``case`` to its new values only if nobody moved it since it was read.
-
-    Returns the status it came from; raises a DomainError with the reason otherwise.
-    """
-    allowed = set(allowed_from)
-    if case.status not in allowed:
-        raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能{action_label}", code="conflict")
-    from_status = case.status
-    updated = Case.objects.filter(pk=case.pk, version=case.version, status=from_status).update(
-        version=F("version") + 1, updated_at=_now(), **changes
+    """A guarded transition of ``case`` (``core.transitions``); returns the status it came from."""
+    from_status = transitions.apply_transition(
+        case, allowed_from=allowed_from, noun=CASE, action_label=action_label, **changes
     )
-    if not updated:
-        case.refresh_from_db()
-        raise DomainError(
-            f"案卷刚刚已被他人处理（当前状态：{_status_label(case.status)}），请刷新后再试", code="conflict"
-        )
-    for name, value in changes.items():
-        setattr(case, name, value)
-    case.version += 1
-    if from_status in Status.with_unit() and changes.get("status", from_status) not in Status.with_unit():
+    if from_status in Status.with_unit() and case.status not in Status.with_unit():
         _lapse_pending_extensions(case)
     return from_status
 
 
 def _lapse_pending_extensions(case: Case) -> None:
     """A request for more time means nothing once the unit no longer holds the case."""
-    case.extensions.filter(status=ExtensionStatus.PENDING).update(status=ExtensionStatus.LAPSED, decided_at=_now())
-
-
-def _require_text(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{what}")
-    return value
+    case.extensions.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.LAPSED, decided_at=transitions.now()
+    )
 
 
 def _attach(case: Case, event: CaseEvent, photos: Sequence[ProcessedPhoto], kind: str, by: Person | None) -> None:
@@ -191,13 +160,13 @@ def case_report(
     if idempotency_key and (existing := _case_with_key(reporter, idempotency_key)):
         return existing, False
     if source not in Source.values:
-        raise DomainError("未知的问题来源")
+        raise DomainError(_("未知的问题来源"))
     if not category.is_leaf or not category.is_active:
-        raise DomainError("请选择具体的问题小类")
+        raise DomainError(_("请选择具体的问题小类"))
     if lon is None or lat is None:
         gps = next((p.gps for p in photos if p.gps), None)
         if gps is None:
-            raise DomainError("请在地图上标出问题位置（照片中也没有位置信息）")
+            raise DomainError(_("请在地图上标出问题位置（照片中也没有位置信息）"))
         (lon, lat), crs = gps, "wgs84"
     # Routing and photo files happen before the write transaction: on SQLite that
     # transaction holds the database's write lock, so it should contain writes only.
@@ -206,7 +175,7 @@ def case_report(
     case = Case(
         source=source,
         category=category,
-        description=_require_text(description, "问题描述"),
+        description=require_text(description, _("问题描述")),
         address=address,
         lon=where.lon,
         lat=where.lat,
@@ -241,7 +210,7 @@ def _case_with_key(reporter: Person | None, key: str) -> Case | None:
 
 def _save_reported(case: Case, stored: list[tuple[ProcessedPhoto, str, str]], by: Person | None) -> None:
     """The writes of an intake, in one transaction: code, case, report event, photos, auto-dispatch."""
-    now = _now()
+    now = transitions.now()
     case.code = _next_code(timezone.localdate(now))
     case.save()
     event = _event(case, action=Action.REPORT, by=case.reporter, from_status="", at=now, data={"source": case.source})
@@ -278,7 +247,9 @@ def case_accept(*, case: Case, by: Person | None, note: str = "") -> Case:
     """立案."""
     if by is not None:
         require_role(by, *OFFICE, action="立案")
-    from_status = _apply(case, allowed_from=[Status.REPORTED], action_label="立案", status=Status.ACCEPTED)
+    from_status = _apply(
+        case, allowed_from=[Status.REPORTED], action_label=pgettext("transition", "立案"), status=Status.ACCEPTED
+    )
     _event(case, action=Action.ACCEPT, by=by, from_status=from_status, note=note)
     return case
 
@@ -287,10 +258,14 @@ def case_accept(*, case: Case, by: Person | None, note: str = "") -> Case:
 def case_reject(*, case: Case, by: Person, reason: str) -> Case:
     """不予立案, with the reason the reporter will read."""
     require_role(by, *OFFICE, action="不予立案")
-    reason = _require_text(reason, "不予立案的理由")
-    now = _now()
+    reason = require_text(reason, _("不予立案的理由"))
+    now = transitions.now()
     from_status = _apply(
-        case, allowed_from=[Status.REPORTED], action_label="不予立案", status=Status.REJECTED, closed_at=now
+        case,
+        allowed_from=[Status.REPORTED],
+        action_label=pgettext("transition", "不予立案"),
+        status=Status.REJECTED,
+        closed_at=now,
     )
     _event(case, action=Action.REJECT, by=by, from_status=from_status, note=reason, at=now)
     return case
@@ -301,18 +276,18 @@ def case_merge(*, case: Case, by: Person, into: Case, note: str = "") -> Case:
     """合并: a duplicate report joins an open case."""
     require_role(by, *OFFICE, action="合并案卷")
     if into.pk == case.pk:
-        raise DomainError("不能把案卷合并到它自己")
+        raise DomainError(_("不能把案卷合并到它自己"))
     # Lock both rows (in pk order, so opposite merges cannot deadlock) and judge the target as
     # it is now, not as the page showed it: two reports merged into each other would vanish.
     locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk")}
     target = locked.get(into.pk)
     if target is None or target.status not in Status.open() or target.merged_into_id:
-        raise DomainError(f"目标案卷 {into.code} 已结束，不能合并到它")
-    now = _now()
+        raise DomainError(_("目标案卷 %(code)s 已结束，不能合并到它") % {"code": into.code})
+    now = transitions.now()
     from_status = _apply(
         case,
         allowed_from=[Status.REPORTED, Status.ACCEPTED],
-        action_label="合并",
+        action_label=pgettext("transition", "合并"),
         status=Status.MERGED,
         merged_into=into,
         closed_at=now,
@@ -330,13 +305,13 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
     if by is not None:
         require_role(by, *OFFICE, action="派遣")
     if handler is not None and (handler.unit is None or not handler.unit.path.startswith(unit.path)):
-        raise DomainError("处置人不属于所派遣的单位")
-    now = _now()
+        raise DomainError(_("处置人不属于所派遣的单位"))
+    now = transitions.now()
     clock = _clock_from(now, case.category)
     from_status = _apply(
         case,
         allowed_from=[Status.ACCEPTED, Status.RETURNED],
-        action_label="派遣",
+        action_label=pgettext("transition", "派遣"),
         status=Status.DISPATCHED,
         unit=unit,
         handler=handler,
@@ -362,12 +337,12 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
 def case_return(*, case: Case, by: Person, reason: str) -> Case:
     """退回: the unit says the case is not theirs; back to the office, counted against nobody."""
     require_holder(by, case, action="退回")
-    reason = _require_text(reason, "退回理由")
+    reason = require_text(reason, _("退回理由"))
     unit = case.unit
     from_status = _apply(
         case,
         allowed_from=[Status.DISPATCHED],
-        action_label="退回",
+        action_label=pgettext("transition", "退回"),
         status=Status.RETURNED,
         **UNASSIGNED,
     )
@@ -379,11 +354,14 @@ def case_return(*, case: Case, by: Person, reason: str) -> Case:
 def case_handle(*, case: Case, by: Person, note: str, photos: Sequence[ProcessedPhoto]) -> CaseEvent:
     """处置: the unit reports the work done; a note and at least one after-photo are required."""
     require_holder(by, case, action="处置")
-    note = _require_text(note, "处置说明")
+    note = require_text(note, _("处置说明"))
     if not photos:
-        raise DomainError("请上传至少一张处置后照片")
+        raise DomainError(_("请上传至少一张处置后照片"))
     from_status = _apply(
-        case, allowed_from=[Status.DISPATCHED, Status.REWORK], action_label="提交处置", status=Status.HANDLED
+        case,
+        allowed_from=[Status.DISPATCHED, Status.REWORK],
+        action_label=pgettext("transition", "提交处置"),
+        status=Status.HANDLED,
     )
     event = _event(case, action=Action.HANDLE, by=by, from_status=from_status, unit=case.unit, note=note)
     _attach(case, event, photos, PhotoKind.AFTER, by)
@@ -394,18 +372,22 @@ def case_handle(*, case: Case, by: Person, note: str, photos: Sequence[Processed
 def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case:
     """核查: pass closes the case; fail sends it back to the unit as 返工 with a fresh limit."""
     require_independent_verifier(by, case)
-    now = _now()
+    now = transitions.now()
     if passed:
         from_status = _apply(
-            case, allowed_from=[Status.HANDLED], action_label="核查", status=Status.CLOSED, closed_at=now
+            case,
+            allowed_from=[Status.HANDLED],
+            action_label=pgettext("transition", "核查"),
+            status=Status.CLOSED,
+            closed_at=now,
         )
         _event(case, action=Action.VERIFY_PASS, by=by, from_status=from_status, note=note, at=now)
         return case
-    note = _require_text(note, "核查不通过的原因")
+    note = require_text(note, _("核查不通过的原因"))
     from_status = _apply(
         case,
         allowed_from=[Status.HANDLED],
-        action_label="核查",
+        action_label=pgettext("transition", "核查"),
         status=Status.REWORK,
         dispatched_at=now,
         rework_count=case.rework_count + 1,
@@ -433,19 +415,19 @@ def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case
 def extension_request(*, case: Case, by: Person, amount: Decimal, time_unit: str, reason: str) -> ExtensionRequest:
     """延期申请: the unit asks for more time; the deadline moves only if the office approves."""
     require_holder(by, case, action="申请延期")
-    if case.status not in Status.with_unit():
-        raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能申请延期")
+    label = pgettext("transition", "申请延期")
+    transitions.require_status(case, allowed_from=Status.with_unit(), noun=CASE, action_label=label)
     if amount <= 0:
-        raise DomainError("延长的时限必须大于 0")
+        raise DomainError(_("延长的时限必须大于 0"))
     if time_unit not in TimeUnit.values:
-        raise DomainError("请选择延长时限的时限单位（工作时、工作日或自然小时）")
+        raise DomainError(_("请选择延长时限的时限单位（工作时、工作日或自然小时）"))
     if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise DomainError("已有待审批的延期申请，请等待创建办审批")
-    reason = _require_text(reason, "延期理由")
+        raise DomainError(_("已有待审批的延期申请，请等待创建办审批"))
+    reason = require_text(reason, _("延期理由"))
     request = ExtensionRequest.objects.create(
-        case=case, requested_by=by, requested_at=_now(), amount=amount, time_unit=time_unit, reason=reason
+        case=case, requested_by=by, requested_at=transitions.now(), amount=amount, time_unit=time_unit, reason=reason
     )
-    _apply(case, allowed_from=Status.with_unit(), action_label="申请延期")
+    _apply(case, allowed_from=Status.with_unit(), action_label=label)
     _event(
         case,
         action=Action.EXTENSION_REQUEST,
@@ -462,15 +444,15 @@ def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, no
     """The office approves (deadline moves by the asked time) or denies a pending request."""
     require_role(by, *OFFICE, action="审批延期")
     if request.status != ExtensionStatus.PENDING:
-        raise DomainError("该延期申请已审批过")
+        raise DomainError(_("该延期申请已审批过"))
     case = request.case
-    now = _now()
+    now = transitions.now()
     changes: dict[str, Any] = {}
     if approve:
         base = case.deadline or now
         changes = _moved_deadline(case, add_working_time(base, float(request.amount), request.time_unit))
         changes["escalation"] = 0
-    _apply(case, allowed_from=Status.with_unit(), action_label="审批延期", **changes)
+    _apply(case, allowed_from=Status.with_unit(), action_label=pgettext("transition", "审批延期"), **changes)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
     request.decided_by, request.decided_at = by, now
     request.save(update_fields=["status", "decided_by", "decided_at"])
@@ -492,13 +474,13 @@ def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, no
 def case_suspend(*, case: Case, by: Person, project: str, reason: str) -> Case:
     """挂账: the problem needs a construction project; its time leaves the on-time statistics."""
     require_role(by, *OFFICE, action="挂账")
-    project = _require_text(project, "所需的工程项目")
-    reason = _require_text(reason, "挂账理由")
-    now = _now()
+    project = require_text(project, _("所需的工程项目"))
+    reason = require_text(reason, _("挂账理由"))
+    now = transitions.now()
     from_status = _apply(
         case,
         allowed_from=[Status.DISPATCHED, Status.REWORK],
-        action_label="挂账",
+        action_label=pgettext("transition", "挂账"),
         status=Status.SUSPENDED,
         suspended_at=now,
     )
@@ -518,9 +500,9 @@ def case_suspend(*, case: Case, by: Person, project: str, reason: str) -> Case:
 def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
     """Resume a suspended case: the deadline (and the yellow moment) move by the time it spent suspended."""
     require_role(by, *OFFICE, action="恢复办理")
-    if case.status != Status.SUSPENDED:
-        raise DomainError(f"案卷当前状态为“{_status_label(case.status)}”，不能恢复办理")
-    now = _now()
+    label = pgettext("transition", "恢复办理")
+    transitions.require_status(case, allowed_from=[Status.SUSPENDED], noun=CASE, action_label=label)
+    now = transitions.now()
     suspend = case.events.filter(action=Action.SUSPEND).order_by("-at", "-pk").first()
     resume_to = (suspend.data.get("resume_to") if suspend else None) or Status.DISPATCHED
     moved: dict[str, Any] = {}
@@ -533,7 +515,7 @@ def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
         clock = TimeUnit.NATURAL_HOURS if unit == TimeUnit.NATURAL_HOURS else TimeUnit.WORK_HOURS
         moved = _moved_deadline(case, add_working_time(case.deadline, paused / 3600, clock))
     from_status = _apply(
-        case, allowed_from=[Status.SUSPENDED], action_label="恢复办理", status=resume_to, suspended_at=None, **moved
+        case, allowed_from=[Status.SUSPENDED], action_label=label, status=resume_to, suspended_at=None, **moved
     )
     _event(case, action=Action.RESUME, by=by, from_status=from_status, note=note, deadline=case.deadline, at=now)
     return case
@@ -543,14 +525,14 @@ def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
 def case_reopen(*, case: Case, by: Person, reason: str) -> Case:
     """重新打开 a closed case within the configured window; it goes back to the office to dispatch."""
     require_role(by, *OFFICE, action="重新打开案卷")
-    reason = _require_text(reason, "重新打开的理由")
+    reason = require_text(reason, _("重新打开的理由"))
     window = dt.timedelta(days=settings.CASE_REOPEN_DAYS)
-    if case.status == Status.CLOSED and case.closed_at and _now() - case.closed_at > window:
-        raise DomainError(f"结案已超过 {settings.CASE_REOPEN_DAYS} 天，不能重新打开")
+    if case.status == Status.CLOSED and case.closed_at and transitions.now() - case.closed_at > window:
+        raise DomainError(_("结案已超过 %(days)d 天，不能重新打开") % {"days": settings.CASE_REOPEN_DAYS})
     from_status = _apply(
         case,
         allowed_from=[Status.CLOSED],
-        action_label="重新打开",
+        action_label=pgettext("transition", "重新打开"),
         status=Status.ACCEPTED,
         closed_at=None,
         escalation=0,
@@ -575,7 +557,7 @@ def case_escalate(*, case: Case, level: int, now: dt.datetime | None = None) -> 
         by=None,
         from_status=case.status,
         unit=case.unit,
-        at=now or _now(),
+        at=now or transitions.now(),
         data={"level": level},
     )
     notices.case_escalated(case, level)
@@ -629,10 +611,10 @@ def category_save(*, category: Category, by: Person) -> Category:
     require_role(by, *OFFICE, action="修改问题类别")
     parent = category.parent
     if parent is None or parent.parent_id is not None:
-        raise DomainError("小类必须属于一个大类")
+        raise DomainError(_("小类必须属于一个大类"))
     category.kind = parent.kind
     if category.time_limit is None or category.time_limit <= 0:
-        raise DomainError("处置时限必须大于 0")
+        raise DomainError(_("处置时限必须大于 0"))
     try:
         category.full_clean()
     except ValidationError as exc:

@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -27,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuangcheng.core.downloads import spooled_xlsx, stamp
-from chuangcheng.core.errors import DomainError
-from chuangcheng.core.web import next_or, run_service, with_filters
+from chuangcheng.core.web import form_errors, map_context, next_or, paginate, render_page, run_service, with_filters
 from chuangcheng.org.types import AuthedRequest
 from chuangcheng.places.geojson import segment_feature
 
@@ -68,20 +65,6 @@ MAP_LIMIT = 2000
 
 
 # ---- helpers -----------------------------------------------------------------------------
-
-
-def _wants_partial(request: AuthedRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _map_context() -> dict[str, Any]:
-    return {
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "tile_subdomains": settings.MAP_TILE_SUBDOMAINS,
-        "center": [settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT],
-    }
 
 
 def _detail(case: Case) -> HttpResponse:
@@ -152,18 +135,17 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET, user=request.user)
     qs = case_list_for_user(user=request.user, filters=form.filters()).order_by("-created_at", "-pk")
     view = "map" if request.GET.get("view") == "map" else "table"
-    context: dict[str, Any] = {"form": form, "view": view, "export_url": _export_url(request.GET), **_map_context()}
+    context: dict[str, Any] = {"form": form, "view": view, "export_url": _export_url(request.GET), **map_context()}
     if view == "map":
         shown = _with_lights(qs[: MAP_LIMIT + 1])
         context["truncated"] = len(shown) > MAP_LIMIT
         context["features"] = _collection(case_feature(c) for c in shown[:MAP_LIMIT])
         context["count"] = len(shown[:MAP_LIMIT])
     else:
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, qs, PAGE_SIZE)
         page.object_list = _with_lights(page.object_list)
         context["page"] = page
-    template = "cases/list.html"
-    return render(request, f"{template}#results" if _wants_partial(request) else template, context)
+    return render_page(request, "cases/list.html", context)
 
 
 @login_required
@@ -180,7 +162,7 @@ def export_xlsx(request: AuthedRequest) -> FileResponse:
 def todo(request: AuthedRequest) -> HttpResponse:
     """本单位待办: the cases the user's units hold, most urgent first, as phone cards."""
     qs = todo_for_user(user=request.user)
-    page = Paginator(qs, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, TODO_PAGE_SIZE)
     page.object_list = _with_lights(page.object_list)
     return render(request, "cases/todo.html", {"page": page})
 
@@ -197,7 +179,7 @@ def report(request: AuthedRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             case, _created = services.case_report(
                 by=request.user,
                 source=form.source_value(),
@@ -211,12 +193,9 @@ def report(request: AuthedRequest) -> HttpResponse:
                 # Per user, so a key seen elsewhere cannot fetch somebody else's case.
                 idempotency_key=f"web:{request.user.pk}:{data['idempotency_key']}",
             )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已上报，案卷编号 %(code)s") % {"code": case.code})
             return _detail(case)
-    return render(request, "cases/report.html", {"form": form, **_map_context()})
+    return render(request, "cases/report.html", {"form": form, **map_context()})
 
 
 @login_required
@@ -230,7 +209,7 @@ def intake(request: AuthedRequest) -> HttpResponse:
         .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.filter(kind=PhotoKind.BEFORE)))
         .order_by("created_at", "pk")
     )
-    page = Paginator(reported, INTAKE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, reported, INTAKE_PAGE_SIZE)
     items = []
     for case in page:
         candidates = duplicate_candidates(
@@ -243,7 +222,7 @@ def intake(request: AuthedRequest) -> HttpResponse:
         .filter(status__in=STATES_FOR[Action.DISPATCH])
         .order_by("created_at", "pk")[:PAGE_SIZE]
     )
-    context = {"page": page, "items": items, "waiting": list(waiting), **_map_context()}
+    context = {"page": page, "items": items, "waiting": list(waiting), **map_context()}
     return render(request, "cases/intake.html", context)
 
 
@@ -305,13 +284,10 @@ def dispatch(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DispatchForm(request.POST or None, suggested=[s.unit for s in suggestions], user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.case_dispatch(
                 case=case, by=request.user, unit=data["unit"], handler=data["handler"], note=data["note"]
             )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已派遣给 %(unit)s") % {"unit": data["unit"]})
             return _detail(case)
     features = [case_feature(case, role="self")]
@@ -322,7 +298,7 @@ def dispatch(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "suggestions": suggestions,
         "features": _collection(features),
-        **_map_context(),
+        **map_context(),
     }
     return render(request, "cases/dispatch.html", context)
 
@@ -362,7 +338,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "extension_form": ExtensionForm(),
         "suspend_form": SuspendForm(),
         "features": _collection(features),
-        **_map_context(),
+        **map_context(),
     }
     if actions & {Action.MERGE}:
         context["candidates"] = duplicate_candidates(
@@ -381,11 +357,8 @@ def handle(request: AuthedRequest, pk: int) -> HttpResponse:
     form = HandleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.case_handle(case=case, by=request.user, note=data["note"], photos=data["photos"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已提交处置结果，等待核查"))
             return _detail(case)
     before = list(case.photos.filter(kind=PhotoKind.BEFORE))
@@ -449,11 +422,8 @@ def verify(request: AuthedRequest, pk: int) -> HttpResponse:
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         passed = form.cleaned_data["result"] == "pass"
-        try:
+        with form_errors(form):
             services.case_verify(case=case, by=request.user, passed=passed, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("核查通过，已结案") if passed else _("核查不通过，已退回处置单位返工"))
             return _detail(case)
     events = _timeline(case)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chuangcheng.core.errors import DomainError
+from chuangcheng.core.web import form_errors
 from chuangcheng.org.types import AuthedRequest
 
 from . import services
@@ -66,11 +66,9 @@ def _save(request: AuthedRequest, form: CategoryForm) -> Category | None:
     """The service's verdict: the saved category, or None with the reason on the form."""
     if not form.is_valid():
         return None
-    try:
+    with form_errors(form):
         return services.category_save(category=form.instance, by=request.user)
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return None
+    return None
 
 
 @login_required

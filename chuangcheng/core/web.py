@@ -1,14 +1,73 @@
-"""Small helpers the apps' views share: the redirect after a form, one service call, export links."""
+"""Small helpers the apps' views share: htmx partials, the pager, service calls, map tiles, export links."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, QueryDict
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chuangcheng.core.errors import DomainError
+
+T = TypeVar("T")
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx request that swaps a part of the page.
+
+    Boosted links and history restores (the browser lost its cached page) want the whole page.
+    """
+    htmx = getattr(request, "htmx", None)  # django-htmx's middleware; absent on a bare request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str = "results"
+) -> HttpResponse:
+    """The whole page, or for an htmx request only its ``{% partialdef partial %}``."""
+    return render(request, f"{template}#{partial}" if wants_partial(request) else template, context)
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any, T] | Sequence[T], per_page: int) -> Page[T]:
+    """The page ``?page=`` asks for; a missing, bad or too large number gives the first or last page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+@contextmanager
+def form_errors(form: BaseForm) -> Iterator[None]:
+    """Run a service call; its ``DomainError`` becomes the form's (non-field) error instead of a crash.
+
+    Code after the call inside the block runs only when the service succeeded::
+
+        with form_errors(form):
+            case = services.case_dispatch(...)
+            return redirect(case)
+        return render(request, template, {"form": form})  # the form shows the reason
+    """
+    try:
+        yield
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+
+
+def map_context() -> dict[str, Any]:
+    """What every map template reads: the configured tiles (none: our geometries only) and the county's centre."""
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tile_subdomains": settings.MAP_TILE_SUBDOMAINS,
+        "center": [settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT],
+    }
 
 
 def next_or(request: HttpRequest, default: str) -> str:

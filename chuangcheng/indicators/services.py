@@ -1,8 +1,9 @@
 """Writes of the task ledger: one function per action, each writing exactly one ``TaskEvent``.
 
 A task's state columns (status, percent, overdue_at…) change only through a conditional
-UPDATE on the version that was read (``_apply``), so two reviewers acting on the same report
-at once cannot both succeed: the second gets a clear message instead of overwriting the first.
+UPDATE on the version that was read (``core.transitions.apply_transition``), so two reviewers
+acting on the same report at once cannot both succeed: the second gets a clear message instead
+of overwriting the first.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
+from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.choices import TimeUnit
-from chuangcheng.core.errors import DomainError
+from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.evidence import EvidenceUpload, save_evidence
 from chuangcheng.core.workcalendar import add_working_time
 from chuangcheng.notifications.services import notify
@@ -35,59 +37,16 @@ from .models import Campaign, Evidence, IndicatorNode, Milestone, ProgressReport
 
 OPEN_FOR_REPORT = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 NOTICE_CODE_ATTEMPTS = 5
+TASK = pgettext_lazy("transition", "任务")
+NOTICE = pgettext_lazy("transition", "督办单")
 
 logger = logging.getLogger(__name__)
 
 
-def _now() -> dt.datetime:
-    return timezone.now()
-
-
-def _status_label(status: str) -> str:
-    return str(TaskStatus(status).label)
-
-
-def _require_text(value: str | None, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("请填写%(what)s") % {"what": what})
-    return value
-
-
 def _event(task: Task, *, action: str, by: Person | None, from_status: str, **fields: Any) -> TaskEvent:
-    return TaskEvent.objects.create(
-        task=task,
-        action=action,
-        actor=by if by is not None and by.is_authenticated else None,
-        at=fields.pop("at", None) or _now(),
-        from_status=from_status,
-        to_status=task.status,
-        **fields,
+    return transitions.record_event(
+        TaskEvent, subject_field="task", subject=task, action=action, by=by, from_status=from_status, **fields
     )
-
-
-def _apply(task: Task, *, allowed_from: Iterable[str], action_label: str, **changes: Any) -> str:
-    """Write ``changes`` only if nobody changed the task since it was read; returns the old status."""
-    if task.status not in set(allowed_from):
-        raise DomainError(
-            _("任务当前状态为“%(status)s”，不能%(action)s")
-            % {"status": _status_label(task.status), "action": action_label},
-            code="conflict",
-        )
-    from_status = task.status
-    updated = Task.objects.filter(pk=task.pk, version=task.version, status=from_status).update(
-        version=F("version") + 1, updated_at=_now(), **changes
-    )
-    if not updated:
-        task.refresh_from_db()
-        raise DomainError(
-            _("任务刚刚已被他人处理（当前状态：%(status)s），请刷新后再试") % {"status": _status_label(task.status)},
-            code="conflict",
-        )
-    for name, value in changes.items():
-        setattr(task, name, value)
-    task.version += 1
-    return from_status
 
 
 def _attach(files: Sequence[EvidenceUpload], by: Person | None, **owner: Any) -> list[Evidence]:
@@ -134,9 +93,9 @@ def _clean_evidence_types(values: Iterable[str]) -> list[str]:
 
 def _check_task(task: Task, cooperating: Sequence[Unit]) -> None:
     """三明确 and the references: a target, a lead unit and a deadline; the indicator in this campaign."""
-    task.code = _require_text(task.code, _("任务编号"))
-    task.title = _require_text(task.title, _("任务名称"))
-    task.target = _require_text(task.target, _("目标任务"))
+    task.code = require_text(task.code, _("任务编号"))
+    task.title = require_text(task.title, _("任务名称"))
+    task.target = require_text(task.target, _("目标任务"))
     if task.lead_unit_id is None:
         raise DomainError(_("请选择牵头单位（责任主体）"))
     if not isinstance(task.deadline, dt.date):
@@ -222,7 +181,9 @@ def task_update(*, task: Task, by: Person, **fields: Any) -> Task:
     old_cooperating = {u.pk for u in task.cooperating_units.all()}
     if not changes and old_cooperating == {u.pk for u in cooperating}:
         return task
-    from_status = _apply(task, allowed_from=TaskStatus.stored(), action_label=_("修改"), **changes)
+    from_status = transitions.apply_transition(
+        task, noun=TASK, allowed_from=TaskStatus.stored(), action_label=pgettext("transition", "修改"), **changes
+    )
     task.cooperating_units.set(cooperating)
     data = {name: [_as_change(before[name]), _as_change(value)] for name, value in changes.items() if name in before}
     if old_cooperating != {u.pk for u in cooperating}:
@@ -283,7 +244,7 @@ def report_progress(
     unit = access.reporting_unit(by, task)
     access.require(unit is not None, _("报送本任务的进展"))
     percent = _check_percent(task, percent)
-    narrative = _require_text(narrative, _("进展情况"))
+    narrative = require_text(narrative, _("进展情况"))
     _check_evidence_rule(task, percent, files)
     try:
         with transaction.atomic():
@@ -311,13 +272,14 @@ def _save_report(
     files: Sequence[EvidenceUpload],
     idempotency_key: str | None,
 ) -> ProgressReport:
-    now = _now()
+    now = transitions.now()
     if task.status == TaskStatus.PENDING_REVIEW:
         raise DomainError(_("上一次报送的进展尚待创建办审核，审核后才能再次报送"), code="conflict")
-    from_status = _apply(
+    from_status = transitions.apply_transition(
         task,
+        noun=TASK,
         allowed_from=OPEN_FOR_REPORT,
-        action_label=_("报送进展"),
+        action_label=pgettext("transition", "报送进展"),
         status=TaskStatus.PENDING_REVIEW,
         reported_percent=percent,
         last_reported_at=now,
@@ -361,7 +323,7 @@ def review_report(*, report: ProgressReport, by: Person, accept: bool, comment: 
             _("该报送已审核（%(status)s），不能再次审核") % {"status": report.get_status_display()}, code="conflict"
         )
     task = report.task
-    now = _now()
+    now = transitions.now()
     if accept:
         done = report.percent >= 100
         changes: dict[str, Any] = {
@@ -395,7 +357,13 @@ def _already_reviewed() -> DomainError:
 
 def _apply_review(task: Task, report: ProgressReport, changes: dict[str, Any]) -> str:
     try:
-        return _apply(task, allowed_from=[TaskStatus.PENDING_REVIEW], action_label=_("审核"), **changes)
+        return transitions.apply_transition(
+            task,
+            noun=TASK,
+            allowed_from=[TaskStatus.PENDING_REVIEW],
+            action_label=pgettext("transition", "审核"),
+            **changes,
+        )
     except DomainError as exc:
         if exc.code == "conflict":
             raise _already_reviewed() from None
@@ -430,13 +398,13 @@ def notice_issue(
         access.require(access.can_issue_notice(by), _("下发督办单"))
     if dedupe_key and (existing := SupervisionNotice.objects.filter(dedupe_key=dedupe_key).first()):
         return existing
-    reason = _require_text(reason, _("督办事由"))
+    reason = require_text(reason, _("督办事由"))
     days = settings.NOTICE_REPLY_WORKDAYS if reply_days is None else reply_days
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
         raise DomainError(_("回复期限须为 1 到 60 个工作日"))
     if task.status == TaskStatus.DONE:
         raise DomainError(_("任务已完成，无需督办"), code="conflict")
-    now = _now()
+    now = transitions.now()
     deadline = add_working_time(now, days, TimeUnit.WORK_DAYS)
     for _attempt in range(NOTICE_CODE_ATTEMPTS):
         notice = SupervisionNotice(
@@ -452,13 +420,10 @@ def notice_issue(
         try:
             with transaction.atomic():
                 notice.save(force_insert=True)
-                _event(
-                    task,
+                _notice_event(
+                    notice,
                     action=TaskAction.NOTICE,
                     by=by,
-                    from_status=task.status,
-                    notice=notice,
-                    unit=notice.unit,
                     note=reason,
                     at=now,
                     data={"code": notice.code, "reply_days": days},
@@ -472,22 +437,14 @@ def notice_issue(
     raise DomainError(_("督办单编号生成冲突，请稍后重试"), code="conflict")
 
 
-def _move_notice(notice: SupervisionNotice, *, allowed_from: str, action_label: str, **changes: Any) -> None:
-    if notice.status != allowed_from:
-        raise DomainError(
-            _("督办单当前状态为“%(status)s”，不能%(action)s")
-            % {"status": notice.get_status_display(), "action": action_label},
-            code="conflict",
-        )
-    updated = SupervisionNotice.objects.filter(pk=notice.pk, status=allowed_from).update(updated_at=_now(), **changes)
-    if not updated:
-        notice.refresh_from_db()
-        raise DomainError(
-            _("督办单刚刚已被他人处理（当前状态：%(status)s），请刷新后再试") % {"status": notice.get_status_display()},
-            code="conflict",
-        )
-    for name, value in changes.items():
-        setattr(notice, name, value)
+def _notice_event(
+    notice: SupervisionNotice, *, action: str, by: Person | None, note: str, at: dt.datetime, **fields: Any
+) -> TaskEvent:
+    """A step of a 督办单, recorded on its task (whose status it leaves as it is)."""
+    task = notice.task
+    return _event(
+        task, action=action, by=by, from_status=task.status, notice=notice, unit=notice.unit, note=note, at=at, **fields
+    )
 
 
 @transaction.atomic
@@ -496,30 +453,20 @@ def notice_reply(
 ) -> SupervisionNotice:
     """回复督办单 by the noticed unit (its admins or handlers), with optional evidence."""
     access.require(access.covers(by, notice.unit), _("回复该督办单"))
-    reply = _require_text(reply, _("回复内容"))
-    now = _now()
-    _move_notice(
+    reply = require_text(reply, _("回复内容"))
+    now = transitions.now()
+    transitions.apply_transition(
         notice,
-        allowed_from=NoticeStatus.ISSUED,
-        action_label=_("回复"),
+        noun=NOTICE,
+        allowed_from=[NoticeStatus.ISSUED],
+        action_label=pgettext("transition", "回复"),
         status=NoticeStatus.REPLIED,
         reply=reply,
         replied_by=by,
         replied_at=now,
     )
     _attach(files, by, notice=notice)
-    task = notice.task
-    _event(
-        task,
-        action=TaskAction.REPLY,
-        by=by,
-        from_status=task.status,
-        notice=notice,
-        unit=notice.unit,
-        note=reply,
-        at=now,
-        data={"files": len(files)},
-    )
+    _notice_event(notice, action=TaskAction.REPLY, by=by, note=reply, at=now, data={"files": len(files)})
     _notify_notice_replied(notice)
     return notice
 
@@ -528,21 +475,16 @@ def notice_reply(
 def notice_close(*, notice: SupervisionNotice, by: Person, note: str = "") -> SupervisionNotice:
     """督办单办结 (office or supervision), once the unit has replied."""
     access.require(access.can_issue_notice(by), _("办结督办单"))
-    now = _now()
-    _move_notice(
-        notice, allowed_from=NoticeStatus.REPLIED, action_label=_("办结"), status=NoticeStatus.CLOSED, closed_at=now
+    now = transitions.now()
+    transitions.apply_transition(
+        notice,
+        noun=NOTICE,
+        allowed_from=[NoticeStatus.REPLIED],
+        action_label=pgettext("transition", "办结"),
+        status=NoticeStatus.CLOSED,
+        closed_at=now,
     )
-    task = notice.task
-    _event(
-        task,
-        action=TaskAction.CLOSE_NOTICE,
-        by=by,
-        from_status=task.status,
-        notice=notice,
-        unit=notice.unit,
-        note=(note or "").strip(),
-        at=now,
-    )
+    _notice_event(notice, action=TaskAction.CLOSE_NOTICE, by=by, note=(note or "").strip(), at=now)
     return notice
 
 

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.evidence import content_type_of
-from chuangcheng.core.web import next_or, run_service, with_filters
+from chuangcheng.core.web import form_errors, next_or, paginate, render_page, run_service, with_filters
 from chuangcheng.core.xlsx import Sheet, write_xlsx
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role
@@ -90,11 +90,6 @@ def _require(request: AuthedRequest, roles: tuple[str, ...], message: str) -> No
 
 def _require_ledger(request: AuthedRequest) -> None:
     access.require_ledger_viewer(request.user)
-
-
-def _wants_partial(request: AuthedRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 def _task_url(task: Task) -> str:
@@ -255,8 +250,7 @@ def framework(request: AuthedRequest, code: str) -> HttpResponse:
         "is_office": _has(request, Role.OFFICE),
         "can_manage": access.can_manage_tasks(request.user),
     }
-    template = "indicators/framework.html"
-    return render(request, f"{template}#tree" if _wants_partial(request) else template, context)
+    return render_page(request, "indicators/framework.html", context, partial="tree")
 
 
 # ---- 推进台帐 and its export -----------------------------------------------------------------------
@@ -281,11 +275,10 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     """推进台帐: every visible task with its status, progress and deadline; filters and Excel export."""
     _require_ledger(request)
     form, qs, node = _ledger_queryset(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     page.object_list = decorate_tasks(page.object_list)
     context = {"form": form, "page": page, "export_url": _export_url(request.GET), "indicator": node}
-    template = "indicators/ledger.html"
-    return render(request, f"{template}#results" if _wants_partial(request) else template, context)
+    return render_page(request, "indicators/ledger.html", context)
 
 
 def _units(task: Task) -> str:
@@ -353,7 +346,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
         .annotate(done_last=done_last)
         .order_by("done_last", "deadline", "code")
     )
-    page = Paginator(qs, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, MINE_PAGE_SIZE)
     page.object_list = decorate_tasks(page.object_list)  # type: ignore[assignment]
     for task in page.object_list:
         task.is_lead = access.covers(request.user, task.lead_unit)
@@ -407,7 +400,7 @@ def task_report(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             _report, created = services.report_progress(
                 task=task,
                 by=request.user,
@@ -417,9 +410,6 @@ def task_report(request: AuthedRequest, pk: int) -> HttpResponse:
                 # Per user, so a key seen elsewhere cannot fetch somebody else's report.
                 idempotency_key=f"web:{request.user.pk}:{data['idempotency_key']}",
             )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             text = _("已报送，等待创建办审核") if created else _("这份报送已经提交过，没有重复报送")
             messages.success(request, text)
             return redirect(_task_url(task))
@@ -483,11 +473,8 @@ def task_create(request: AuthedRequest, code: str) -> HttpResponse:
     initial = {"indicator": request.GET.get("indicator")} if request.method == "GET" else None
     form = TaskForm(request.POST or None, nodes=nodes, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             task = services.task_create(by=request.user, campaign=campaign, **_task_fields(form))
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已创建任务 %(code)s") % {"code": task.code})
             return redirect(_task_url(task))
     return render(request, "indicators/task_form.html", {"form": form, "campaign": campaign, "task": None})
@@ -503,11 +490,8 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     nodes = selectors.framework_tree(task.campaign)
     form = TaskForm(request.POST or None, nodes=nodes, initial=TaskForm.initial_for(task))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             services.task_update(task=task, by=request.user, **_task_fields(form))
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已保存任务 %(code)s") % {"code": task.code})
             return redirect(_task_url(task))
     return render(request, "indicators/task_form.html", {"form": form, "campaign": task.campaign, "task": task})
@@ -542,7 +526,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
         .select_related("task", "task__campaign", "task__indicator", "task__lead_unit", "unit", "reported_by")
         .prefetch_related("evidence")
     )
-    page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, REVIEW_PAGE_SIZE)
     page.object_list = _decorate_reports(page.object_list)
     decorate_tasks(r.task for r in page.object_list)
     return render(request, "indicators/review.html", {"page": page, "form": ReviewForm()})
@@ -581,11 +565,9 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET)
     qs = access.notices_for(request.user).filter(**form.filters())
     qs = qs.select_related("task", "task__campaign", "unit", "issued_by").order_by("-issued_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     page.object_list = _decorate_notices(page.object_list)
-    context = {"form": form, "page": page}
-    template = "indicators/notices.html"
-    return render(request, f"{template}#results" if _wants_partial(request) else template, context)
+    return render_page(request, "indicators/notices.html", {"form": form, "page": page})
 
 
 def _notice_context(request: AuthedRequest, notice: SupervisionNotice) -> dict[str, Any]:
@@ -623,11 +605,8 @@ def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     form = NoticeReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.notice_reply(notice=notice, by=request.user, reply=data["reply"], files=data["evidence"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已回复督办单 %(code)s") % {"code": notice.code})
             return redirect("indicators:notice_detail", pk=notice.pk)
     context = _notice_context(request, notice)

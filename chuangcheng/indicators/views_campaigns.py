@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chuangcheng.core.errors import DomainError
+from chuangcheng.core.web import form_errors
 from chuangcheng.org.types import AuthedRequest
 
 from . import access, services
@@ -43,11 +43,8 @@ def _campaign_form(request: AuthedRequest, campaign: Campaign) -> HttpResponse:
     milestones = MilestoneFormSet(request.POST or None, initial=initial, prefix="milestones")
     if request.method == "POST" and form.is_valid() and milestones.is_valid():
         rows = [services.MilestoneIn(**row) for row in milestones.cleaned_data if row]
-        try:
+        with form_errors(form):
             saved = services.campaign_save(campaign=form.save(commit=False), by=request.user, milestones=rows)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, _("已保存创建项目 %(name)s") % {"name": saved.name})
             return redirect("indicators:campaigns")
     context = {"form": form, "milestones": milestones, "campaign": campaign, "is_new": is_new}

@@ -9,23 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from chuangcheng.core.web import paginate, render_page, wants_partial
 from chuangcheng.org.types import AuthedRequest
 
 from . import selectors, services
 
 PAGE_SIZE = 30
-
-
-def _wants_partial(request: AuthedRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 def _filters(request: AuthedRequest) -> dict[str, Any]:
@@ -35,11 +30,8 @@ def _filters(request: AuthedRequest) -> dict[str, Any]:
 def _render_inbox(request: AuthedRequest) -> HttpResponse:
     filters = _filters(request)
     qs = selectors.inbox_for_user(user=request.user, filters=filters)
-    partial = _wants_partial(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "is_partial": partial}
-    template = "notifications/inbox.html"
-    return render(request, f"{template}#list" if partial else template, context)
+    context = {"page": paginate(request, qs, PAGE_SIZE), "filters": filters, "is_partial": wants_partial(request)}
+    return render_page(request, "notifications/inbox.html", context, partial="list")
 
 
 @login_required
@@ -69,6 +61,6 @@ def open_notification(request: AuthedRequest, pk: int) -> HttpResponseRedirect:
 @require_POST
 def read_all(request: AuthedRequest) -> HttpResponse:
     services.mark_all_read(user=request.user)
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render_inbox(request)
     return redirect("notifications:inbox")

@@ -189,6 +189,7 @@ class AuditFilters(Schema):
     type: str | None = Field(None, description="对象类型，如 org.unit")
     object: str | None = Field(None, description="对象 id")
     person: Id | None = Field(None, description="操作人 id")
+    system: bool | None = Field(None, description="只看系统操作（定时任务、命令等，无操作人）")
     action: str | None = Field(None, description="操作编码前缀，如 org.membership")
     since: dt.date | None = Field(None, description="起始日期（含）")
     until: dt.date | None = Field(None, description="截止日期（含）")

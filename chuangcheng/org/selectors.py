@@ -144,13 +144,20 @@ def _day(value: str | dt.date | None) -> dt.date | None:
         return None
 
 
+# The person filter's value for entries written by the system (jobs, commands), which have no actor.
+SYSTEM_ACTOR = "system"
+
+
 def _audit_filter(qs: QuerySet[AuditEntry], filters: dict) -> QuerySet[AuditEntry]:
     if (kind := filters.get("type", "")).count(".") == 1:
         app_label, model = kind.split(".")
         qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
     if obj := filters.get("object"):
         qs = qs.filter(object_id=obj)
-    if str(person := filters.get("person", "")).isdigit():
+    person = str(filters.get("person", ""))
+    if person == SYSTEM_ACTOR or filters.get("system") is True:
+        qs = qs.filter(by=None)
+    elif person.isdigit():
         qs = qs.filter(by_id=person)
     if action := filters.get("action"):
         qs = qs.filter(action__startswith=action)

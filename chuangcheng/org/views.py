@@ -3,11 +3,11 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
+from chuangcheng.core.web import paginate
 from chuangcheng.org.types import AuthedRequest
 
 from .choices import Role, UnitKind
@@ -96,7 +96,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     filters = _person_filters(request)
     people = person_list_for_user(user=request.user, filters=filters)
     context = {
-        "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, people, PAGE_SIZE),
         "units": unit_list_for_user(user=request.user),
         "roles": Role.choices,
         "filters": filters,
@@ -113,7 +113,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     filters = {k: v for k, v in request.GET.dict().items() if k in AUDIT_FILTERS and v}
     entries = audit_list_for_user(user=request.user, filters=filters)
     context = {
-        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, entries, PAGE_SIZE),
         "types": audit_object_types(),
         "people": person_list_for_user(user=request.user).filter(is_active=True),
         "filters": filters,

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from chuangcheng.core.errors import DomainError
 
 from .models import Grid, MapRevision, PledgeItem, RoadSegment, Shop, Site, SiteType
-from .services import grid_save, segment_save, set_geometry, site_save
+from .services import grid_save, segment_save, set_geometry, shop_save, site_save
 
 
 class GeometryForm(forms.ModelForm):
@@ -35,7 +35,7 @@ class MapObjectAdmin(admin.ModelAdmin):
     saved_as: ClassVar[str]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        type(self).save_service(**{self.saved_as: obj, "geometry": obj.geometry})
+        type(self).save_service(**{self.saved_as: obj, "geometry": obj.geometry, "by": request.user})
 
 
 @admin.register(RoadSegment)
@@ -83,6 +83,9 @@ class ShopAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "operator_name", "address"]
     autocomplete_fields = ["segment"]
     filter_horizontal = ["pledge_items"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        shop_save(shop=obj, by=request.user)  # the pledge items follow in save_related
 
 
 admin.site.register(MapRevision)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import shapely
-from django.db import transaction
+from typing import Any
 
+import shapely
+from django.db import models, transaction
+
+from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.geo import line_length_m, local_metric
 
@@ -44,37 +47,60 @@ def set_geometry(obj: BBoxModel, geometry: dict) -> None:
         obj.lon, obj.lat = rep.x, rep.y
 
 
-@transaction.atomic
-def segment_save(*, segment: RoadSegment, geometry: dict | None = None) -> RoadSegment:
+# Per map object: its name in audit actions ("places.segment.change") and the fields whose change
+# the log records (a geometry is recorded as changed, not copied).
+AUDITED: dict[type[models.Model], tuple[str, tuple[str, ...]]] = {
+    RoadSegment: (
+        "segment",
+        ("code", "name", "road_name", "road_class", "from_desc", "to_desc", "unit", "chief", "section_chief", "grid"),
+    ),
+    Grid: ("grid", ("code", "name", "street", "community", "grid_worker")),
+    Site: ("site", ("code", "name", "site_type", "address", "unit", "person")),
+    Shop: (
+        "shop",
+        ("code", "name", "address", "operator_name", "operator_mobile", "segment", "pledge_status", "pledge_signed_on"),
+    ),
+}
+
+
+def _save_logged(obj: Any, *, by: Any, geometry: dict | None = None) -> Any:
+    """Validate and save a map object, and record who changed which responsibility fields."""
+    model = type(obj)
+    name, fields = AUDITED[model]
+    stored = model.objects.filter(pk=obj.pk).first() if obj.pk is not None else None
     if geometry is not None:
-        set_geometry(segment, geometry)
-    segment.full_clean()
-    segment.save()
-    return segment
+        set_geometry(obj, geometry)
+    obj.full_clean()
+    obj.save()
+    if stored is None:
+        log_action(obj, f"places.{name}.create", by=by, data=snapshot(obj, fields))
+        return obj
+    diff: dict[str, Any] = changes(snapshot(stored, fields), snapshot(obj, fields))
+    if geometry is not None and getattr(stored, "geometry", None) != obj.geometry:
+        diff["geometry"] = "changed"
+    if diff:
+        log_action(obj, f"places.{name}.change", by=by, data=diff)
+    return obj
 
 
 @transaction.atomic
-def grid_save(*, grid: Grid, geometry: dict | None = None) -> Grid:
-    if geometry is not None:
-        set_geometry(grid, geometry)
-    grid.full_clean()
-    grid.save()
-    return grid
+def segment_save(*, segment: RoadSegment, geometry: dict | None = None, by: Any = None) -> RoadSegment:
+    return _save_logged(segment, by=by, geometry=geometry)
 
 
 @transaction.atomic
-def site_save(*, site: Site, geometry: dict | None = None) -> Site:
-    if geometry is not None:
-        set_geometry(site, geometry)
-    site.full_clean()
-    site.save()
-    return site
+def grid_save(*, grid: Grid, geometry: dict | None = None, by: Any = None) -> Grid:
+    return _save_logged(grid, by=by, geometry=geometry)
 
 
 @transaction.atomic
-def shop_save(*, shop: Shop, pledge_items: list[PledgeItem] | None = None) -> Shop:
-    shop.full_clean()
-    shop.save()
+def site_save(*, site: Site, geometry: dict | None = None, by: Any = None) -> Site:
+    return _save_logged(site, by=by, geometry=geometry)
+
+
+@transaction.atomic
+def shop_save(*, shop: Shop, pledge_items: list[PledgeItem] | None = None, by: Any = None) -> Shop:
+    _save_logged(shop, by=by)
     if pledge_items is not None:
         shop.pledge_items.set(pledge_items)
     return shop

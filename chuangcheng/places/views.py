@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from chuangcheng.core.web import with_filters
+from chuangcheng.core.web import map_context, paginate, render_page, with_filters
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.types import AuthedRequest
 
@@ -46,35 +44,18 @@ def import_url() -> str:
         return IMPORT_PATH
 
 
-def _wants_partial(request: AuthedRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def _page(request: AuthedRequest, qs: QuerySet) -> Page:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _list_page(
     request: AuthedRequest, template: str, *, kind: str, form: PlaceFilterForm, qs: QuerySet
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
-        "page": _page(request, qs),
+        "page": paginate(request, qs, PAGE_SIZE),
         "kind": kind,
         "export_url": export_url(kind, request.GET),
         "import_url": import_url(),
         "can_edit_map": scope_for(request.user).can_edit_map,
     }
-    return render(request, f"{template}#table" if _wants_partial(request) else template, context)
-
-
-def _map_context() -> dict[str, Any]:
-    return {
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "tile_subdomains": settings.MAP_TILE_SUBDOMAINS,
-    }
+    return render_page(request, template, context, partial="table")
 
 
 @login_required
@@ -110,7 +91,7 @@ def segment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     segment = selectors.get_segment_for_user(request.user, pk)
     shops = list(selectors.shop_list_for_user(user=request.user, filters={"segment": segment.pk}))
     features = collection([segment_feature(segment), *map(shop_feature, shops)])
-    context = {"segment": segment, "shops": shops, "features": features, **_map_context()}
+    context = {"segment": segment, "shops": shops, "features": features, **map_context()}
     return render(request, "places/segment_detail.html", context)
 
 
@@ -119,14 +100,14 @@ def grid_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     grid = selectors.get_grid_for_user(request.user, pk)
     segments = list(selectors.segment_list_for_user(user=request.user, filters={"grid": grid.pk}))
     features = collection([grid_feature(grid), *map(segment_feature, segments)])
-    context = {"grid": grid, "segments": segments, "features": features, **_map_context()}
+    context = {"grid": grid, "segments": segments, "features": features, **map_context()}
     return render(request, "places/grid_detail.html", context)
 
 
 @login_required
 def site_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     site = selectors.get_site_for_user(request.user, pk)
-    context = {"site": site, "features": collection([site_feature(site)]), **_map_context()}
+    context = {"site": site, "features": collection([site_feature(site)]), **map_context()}
     return render(request, "places/site_detail.html", context)
 
 
@@ -134,7 +115,7 @@ def site_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def shop_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     shop = selectors.get_shop_for_user(request.user, pk)
     shown = [segment_feature(shop.segment)] if shop.segment else []
-    context = {"shop": shop, "features": collection([*shown, shop_feature(shop)]), **_map_context()}
+    context = {"shop": shop, "features": collection([*shown, shop_feature(shop)]), **map_context()}
     return render(request, "places/shop_detail.html", context)
 
 
@@ -142,9 +123,8 @@ def shop_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def map_page(request: AuthedRequest) -> HttpResponse:
     context = {
         "extent": selectors.map_extent_for_user(user=request.user),
-        "center": [settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT],
         "road_classes": RoadClass.choices,
-        **_map_context(),
+        **map_context(),
     }
     return render(request, "places/map.html", context)
 
@@ -154,5 +134,5 @@ def my_area(request: AuthedRequest) -> HttpResponse:
     """我的责任区: only the segments where the user is 路长 or 段长, with their shops."""
     area = selectors.chief_area_for_user(user=request.user)
     features = collection([*map(segment_feature, area.segments), *map(shop_feature, area.shops)])
-    context = {"area": area, "features": features, **_map_context()}
+    context = {"area": area, "features": features, **map_context()}
     return render(request, "places/my_area.html", context)

@@ -35,6 +35,7 @@ class Entry:
     msgid_plural: str | None = None
     msgstrs: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
+    msgctxt: str | None = None
 
 
 def read_po(path: Path) -> list[Entry]:
@@ -48,7 +49,7 @@ def read_po(path: Path) -> list[Entry]:
         if not line:
             if fields.get("msgid"):
                 strs = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
-                entries.append(Entry(fields["msgid"], fields.get("msgid_plural"), strs, flags))
+                entries.append(Entry(fields["msgid"], fields.get("msgid_plural"), strs, flags, fields.get("msgctxt")))
             fields, flags, key = {}, set(), ""
         elif line.startswith("#,"):
             flags |= {flag.strip() for flag in line[2:].split(",")}
@@ -201,7 +202,9 @@ def test_the_compiled_catalogue_matches_the_po_file() -> None:
 
     stale = []
     for entry in read_po(PO):
-        if entry.msgid_plural is None:
+        if entry.msgctxt is not None:
+            got = [compiled.pgettext(entry.msgctxt, entry.msgid)]
+        elif entry.msgid_plural is None:
             got = [compiled.gettext(entry.msgid)]
         else:
             got = [compiled.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
@@ -227,9 +230,9 @@ def test_every_string_marked_for_translation_in_the_source_is_in_the_catalogue(t
         capture_output=True,
     )
 
-    known = {e.msgid for e in read_po(PO)}
+    known = {(e.msgctxt, e.msgid) for e in read_po(PO)}
     fresh = read_po(tmp_path / "chuangcheng" / "locale" / "en" / "LC_MESSAGES" / "django.po")
-    missing = sorted(e.msgid for e in fresh if e.msgid not in known)
+    missing = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known)
 
     assert not missing, (
         "new strings: run `manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var`, "

@@ -64,3 +64,14 @@ def test_the_api_reads_the_same_entries_for_the_office_only(client, world, entri
     assert item["by"] == {"id": world.office.pk, "name": str(world.office)}
     client.force_login(world.handler_a)
     assert client.get("/api/org/audit").status_code == 403
+
+
+def test_the_system_choice_finds_the_entries_written_without_a_person(client, world, entries):
+    client.force_login(world.office)
+    page = client.get(URL).content.decode()
+    assert '<option value="system">系统（无操作人）</option>' in page
+
+    assert rows(client, "?person=system") == ["org.unit.move"]
+    body = client.get("/api/org/audit?system=true").json()
+    assert [item["action"] for item in body["items"]] == ["org.unit.move"]
+    assert body["items"][0]["by"] is None

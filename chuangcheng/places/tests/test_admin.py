@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from chuangcheng.core.models import AuditEntry
 from chuangcheng.org.models import Person
-from chuangcheng.places.models import RoadSegment
+from chuangcheng.places.models import RoadSegment, Shop
 from chuangcheng.places.selectors import bbox_q, segment_list_for_user
+from chuangcheng.places.services import segment_save, shop_save
 
 from .view_helpers import make_segment
 
@@ -60,3 +62,39 @@ def test_an_invalid_geometry_in_the_admin_is_refused_with_the_services_message(a
     assert "路段几何应为" in response.content.decode()
     segment.refresh_from_db()
     assert segment.geometry["type"] == "LineString"
+
+
+def test_a_new_road_chief_set_in_the_admin_is_in_the_audit_log(admin_client, world):
+    segment = make_segment("A-01", world.town_a, chief=world.chief_a)
+    form = {**segment_form(segment, segment.geometry), "chief": world.chief_b.pk}
+
+    admin_client.post(f"/admin/places/roadsegment/{segment.pk}/change/", form)
+
+    entry = AuditEntry.objects.get(action="places.segment.change")
+    assert entry.object_id == str(segment.pk)
+    assert entry.by is not None and entry.by.username == "root"
+    assert entry.data == {"chief": [str(world.chief_a), str(world.chief_b)]}
+
+
+def test_a_moved_geometry_is_logged_as_changed_and_an_unchanged_save_logs_nothing(world):
+    segment = make_segment("A-01", world.town_a)
+    segment_save(segment=segment, geometry=segment.geometry, by=world.office)
+    assert not AuditEntry.objects.filter(action="places.segment.change").exists()
+
+    moved = {"type": "LineString", "coordinates": [[114.50, 34.50], [114.51, 34.50]]}
+    segment_save(segment=segment, geometry=moved, by=world.office)
+
+    entry = AuditEntry.objects.get(action="places.segment.change")
+    assert entry.data == {"geometry": "changed"}
+    assert entry.by == world.office
+
+
+def test_a_shop_created_through_the_services_is_logged_with_its_segment(world):
+    segment = make_segment("A-01", world.town_a)
+
+    shop = shop_save(shop=Shop(code="S-1", name="老王面馆", lon=114.3, lat=34.8, segment=segment), by=world.office)
+
+    entry = AuditEntry.objects.get(action="places.shop.create")
+    assert entry.object_id == str(shop.pk)
+    assert entry.data["segment"] == str(segment)
+    assert entry.data["name"] == "老王面馆"
