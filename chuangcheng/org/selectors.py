@@ -158,7 +158,7 @@ def _audit_filter(qs: QuerySet[AuditEntry], filters: dict) -> QuerySet[AuditEntr
     if person == SYSTEM_ACTOR or filters.get("system") is True:
         qs = qs.filter(by=None)
     elif person.isdigit():
-        qs = qs.filter(by_id=person)
+        qs = qs.filter(by_id=int(person))
     if action := filters.get("action"):
         qs = qs.filter(action__startswith=action)
     if since := _day(filters.get("since")):
