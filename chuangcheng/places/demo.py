@@ -108,7 +108,7 @@ def _large_page_cache() -> Iterator[None]:
 
 
 class DemoCountyBuilder:
-    """One method per layer: units, people, owners, then grids, segments, sites and shops per tile."""
+    """One method per layer: the organisation (org's builder), owners, then per tile grids, segments, sites, shops."""
 
     def __init__(self, *, seed: int, scale: int = 1, log: Callable[[str], None] | None = None) -> None:
         if scale < 1:
