@@ -36,7 +36,7 @@ from typing import Any, Protocol
 
 from django.db.models import Q
 
-from .access import Scope, scope_for
+from .access import Pathed, Scope, scope_for
 from .choices import Role
 from .models import Person
 
@@ -58,13 +58,9 @@ def mask(number: str) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
-class _Unit(Protocol):
-    path: str
-
-
 class _Segment(Protocol):
     pk: int
-    unit: _Unit
+    unit: Pathed
 
 
 class _Shop(Protocol):
@@ -103,9 +99,6 @@ class ContactPolicy:
             self._chief = _CHIEF_LOOKUPS[0](self.person_id) if chief else empty  # type: ignore[arg-type]
         return self._chief
 
-    def _in_units(self, unit: _Unit | None) -> bool:
-        return unit is not None and bool(unit.path) and any(unit.path.startswith(p) for p in self.scope.unit_paths)
-
     def _default(self) -> Show:
         if self.is_office:
             return Show.FULL
@@ -116,7 +109,7 @@ class ContactPolicy:
     def person_show(self, person: Person) -> Show:
         if self.is_office or person.pk == self.person_id:
             return Show.FULL
-        if self._in_units(person.unit) or person.pk in self._chief_facts()[1]:
+        if self.scope.covers(person.unit) or person.pk in self._chief_facts()[1]:
             return Show.FULL
         return self._default()
 
@@ -124,7 +117,7 @@ class ContactPolicy:
         if self.is_office:
             return Show.FULL
         segment: _Segment | None = shop.segment if shop.segment_id else None
-        if segment is not None and (self._in_units(segment.unit) or segment.pk in self._chief_facts()[0]):
+        if segment is not None and (self.scope.covers(segment.unit) or segment.pk in self._chief_facts()[0]):
             return Show.FULL
         return self._default()
 
@@ -142,9 +135,8 @@ class ContactPolicy:
         """People whose mobile this viewer sees in full: the only ones a search by number may find."""
         if self.is_office:
             return Q()
-        q = Q(**{f"{prefix}pk": self.person_id})
-        for path in self.scope.unit_paths:  # not scope.unit_q: a county-wide reader sees numbers masked
-            q |= Q(**{f"{prefix}unit__path__startswith": path})
+        # covered_q, not unit_q: a county-wide reader sees numbers masked.
+        q = Q(**{f"{prefix}pk": self.person_id}) | self.scope.covered_q(f"{prefix}unit")
         if people := self._chief_facts()[1]:
             q |= Q(**{f"{prefix}pk__in": sorted(people)})
         return q

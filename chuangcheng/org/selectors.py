@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 from chuangcheng.core.models import AuditEntry
 
 from .access import scope_for
-from .choices import UnitKind
+from .choices import Role, UnitKind
 from .contacts import contacts_for
 from .models import Membership, Person, Unit
 
@@ -132,7 +132,7 @@ def town_of(unit: Unit) -> Unit | None:
 
 def can_read_audit(user: Person) -> bool:
     """The audit log is the office's (and the superuser's) to read."""
-    return user.is_superuser or scope_for(user).is_office
+    return scope_for(user).acts_as(Role.OFFICE)
 
 
 def _day(value: str | dt.date | None) -> dt.date | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from chuangcheng.org.access import scope_for, unit_visible
+from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.selectors import unit_list_for_user
@@ -20,8 +20,8 @@ def test_county_roles_see_every_unit(world, persona):
     scope = scope_for(getattr(world, persona))
 
     assert scope.all_units
-    assert unit_visible(scope, world.town_b)
-    assert unit_visible(scope, world.community_a1)
+    assert scope.sees(world.town_b)
+    assert scope.sees(world.community_a1)
 
 
 def test_only_the_office_may_edit_the_map(world):
@@ -35,18 +35,18 @@ def test_a_unit_admin_sees_their_unit_and_its_subtree_only(world):
     scope = scope_for(world.admin_a)
 
     assert not scope.all_units
-    assert unit_visible(scope, world.town_a)
-    assert unit_visible(scope, world.community_a1)
-    assert not unit_visible(scope, world.town_b)
-    assert not unit_visible(scope, world.county)
-    assert not unit_visible(scope, None)
+    assert scope.sees(world.town_a)
+    assert scope.sees(world.community_a1)
+    assert not scope.sees(world.town_b)
+    assert not scope.sees(world.county)
+    assert not scope.sees(None)
 
 
 def test_a_handler_in_a_community_sees_that_community_only(world):
     scope = scope_for(world.handler_a)
 
-    assert unit_visible(scope, world.community_a1)
-    assert not unit_visible(scope, world.town_a)
+    assert scope.sees(world.community_a1)
+    assert not scope.sees(world.town_a)
 
 
 @pytest.mark.parametrize("persona", ["admin_a", "admin_b", "handler_a", "chief_a", "inspector", "volunteer"])
@@ -67,9 +67,9 @@ def test_roles_in_two_units_see_both_subtrees(world):
 
     scope = scope_for(reloaded(world.admin_a))
 
-    assert unit_visible(scope, world.community_a1)
-    assert unit_visible(scope, world.town_b)
-    assert not unit_visible(scope, world.housing)
+    assert scope.sees(world.community_a1)
+    assert scope.sees(world.town_b)
+    assert not scope.sees(world.housing)
 
 
 def test_a_superuser_sees_every_unit(world):
@@ -84,7 +84,7 @@ def test_anonymous_and_inactive_users_see_nothing(world):
 
     assert scope_for(AnonymousUser()) == scope_for(reloaded(world.office))
     assert not scope_for(reloaded(world.office)).all_units
-    assert not unit_visible(scope_for(AnonymousUser()), world.town_a)
+    assert not scope_for(AnonymousUser()).sees(world.town_a)
     assert scope_for(AnonymousUser()).roles == frozenset()
 
 
@@ -103,5 +103,5 @@ def test_a_member_of_a_unit_without_a_path_does_not_see_the_whole_county(world):
 
     scope = scope_for(reloaded(person))
 
-    assert not unit_visible(scope, world.town_a)
+    assert not scope.sees(world.town_a)
     assert not unit_list_for_user(user=reloaded(person)).filter(pk=world.town_a.pk).exists()
