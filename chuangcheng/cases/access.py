@@ -1,4 +1,4 @@
-"""Who may act on a case: role checks in one place, scoped by the case's unit."""
+"""Who may act on a case: the case loop's rules on top of ``org.access.Scope``, scoped by the case's unit."""
 
 from __future__ import annotations
 
@@ -10,21 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from chuangcheng.core.errors import DomainError
-from chuangcheng.org.access import Scope, scope_for, unit_visible
+from chuangcheng.org.access import Scope, require_role, scope_for
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person
 
 from .choices import Action, ExtensionStatus, Status
 from .models import Case
-
-UNIT_ROLES = (Role.UNIT_ADMIN, Role.HANDLER)
-
-
-def require_role(person: Person | None, *roles: str, action: str) -> Scope:
-    scope = scope_for(person) if person is not None else None
-    if scope is None or not (scope.has(*roles) or person.is_superuser):  # type: ignore[union-attr]
-        raise DomainError(f"您没有权限{action}", code="forbidden")
-    return scope
 
 
 def holds_case(scope: Scope, case: Case) -> bool:
@@ -33,16 +24,16 @@ def holds_case(scope: Scope, case: Case) -> bool:
     The handler named at dispatch may sit in a sub-unit (a community handler for a street's
     case): he does the work on the ground, so he may act on it.
     """
-    if case.unit is None or not scope.has(*UNIT_ROLES):
+    if case.unit is None or not scope.has_unit_role:
         return False
     if case.handler_id is not None and case.handler_id == scope.person_id:
         return True
-    # unit_paths are the unit-role memberships only: a road chief's or supervisor's own unit does not count.
-    return any(case.unit.path.startswith(p) for p in scope.unit_paths)
+    # Covered units are the unit-role memberships only: a road chief's or supervisor's own unit does not count.
+    return scope.covers(case.unit)
 
 
 def require_holder(person: Person, case: Case, *, action: str) -> None:
-    scope = require_role(person, *UNIT_ROLES, action=action)
+    scope = require_role(person, *Role.unit_scoped(), action=action)
     if not holds_case(scope, case):
         raise DomainError(f"该案卷不由您的单位办理，不能{action}", code="forbidden")
 
@@ -50,15 +41,14 @@ def require_holder(person: Person, case: Case, *, action: str) -> None:
 def require_independent_verifier(person: Person, case: Case) -> None:
     """核查 must be done by the office or supervision, and never by the unit that handled it."""
     scope = require_role(person, Role.OFFICE, Role.SUPERVISOR, action="核查")
-    own_units = [p for p in scope.member_paths if case.unit is not None and case.unit.path.startswith(p)]
-    if own_units or (case.handler_id is not None and case.handler_id == person.pk):
+    if scope.works_in(case.unit) or (case.handler_id is not None and case.handler_id == person.pk):
         raise DomainError("处置单位不能核查自己办理的案卷", code="forbidden")
 
 
 def can_view(scope: Scope, case: Case, person: Person) -> bool:
     if scope.all_units or person.pk in (case.reporter_id, case.handler_id):
         return True
-    return unit_visible(scope, case.unit) or (scope.has(Role.ROAD_CHIEF) and _chief_of(case, person))
+    return scope.sees(case.unit) or (scope.has(Role.ROAD_CHIEF) and _chief_of(case, person))
 
 
 def _chief_of(case: Case, person: Person) -> bool:
@@ -78,12 +68,12 @@ REPORTER_ROLES = (Role.INSPECTOR, Role.VOLUNTEER, Role.SUPERVISOR, Role.ROAD_CHI
 
 def can_report(person: Person) -> bool:
     """Street roles, supervision and the office report problems from the report form."""
-    return person.is_superuser or scope_for(person).has(*REPORTER_ROLES)
+    return scope_for(person).acts_as(*REPORTER_ROLES)
 
 
 def can_intake(person: Person) -> bool:
     """The intake queue (立案/不予立案/合并) and dispatching belong to the office."""
-    return person.is_superuser or scope_for(person).has(Role.OFFICE)
+    return scope_for(person).acts_as(Role.OFFICE)
 
 
 def _passes(check: Callable[[], object]) -> bool:

@@ -107,7 +107,7 @@ def todo(request: AuthedRequest) -> QuerySet[Case]:
 def duplicates(
     request: AuthedRequest, category: Id, lon: float, lat: float, exclude: Id | None = None
 ) -> list[dict[str, Any]]:
-    found = selectors.duplicate_candidates(
+    found = selectors.duplicate_candidates_for_user(
         user=request.user, category=_leaf(category), lon=lon, lat=lat, exclude=exclude
     )
     return [{"case": case, "distance_m": round(distance, 1)} for case, distance in found]

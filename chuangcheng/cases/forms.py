@@ -95,7 +95,7 @@ class ReportForm(forms.Form):
         self.fields["address"].widget.attrs["placeholder"] = _("例如：人民路与建设路交叉口东50米")
         self.user = user
         # Only the office records cases from other sources (hotline, mailbox, media…).
-        if not (user.is_superuser or _has(user, Role.OFFICE)):
+        if not scope_for(user).acts_as(Role.OFFICE):
             del self.fields["source"]
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex

@@ -157,7 +157,7 @@ class CaseCreatedOut(CaseOut):
 
     @staticmethod
     def resolve_possible_duplicates(obj: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
-        found = selectors.duplicate_candidates(
+        found = selectors.duplicate_candidates_for_user(
             user=context["request"].user, category=obj.category, lon=obj.lon, lat=obj.lat, exclude=obj.pk
         )
         return [{"id": case.pk, "code": case.code, "distance_m": round(distance, 1)} for case, distance in found]

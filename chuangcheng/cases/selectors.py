@@ -30,7 +30,7 @@ def _scope_q(user: Person) -> Q:
     if scope.all_units:
         return Q()
     q = Q(reporter=user)
-    if scope.has(Role.UNIT_ADMIN, Role.HANDLER):
+    if scope.has_unit_role:
         q |= scope.unit_q("unit") | Q(handler=user)
     if scope.has(Role.ROAD_CHIEF):
         q |= Q(segment__chief=user) | Q(segment__section_chief=user)
@@ -138,7 +138,7 @@ def used_fraction(case: Case, now: dt.datetime) -> float | None:
     return 1 + elapsed_seconds(case.deadline, now, unit) / limit
 
 
-def duplicate_candidates(
+def duplicate_candidates_for_user(
     *,
     user: Person,
     category: Category,
@@ -173,7 +173,7 @@ def todo_for_user(*, user: Person) -> QuerySet[Case]:
     """A unit's 待办: cases it holds, most urgent first (escalation, then deadline)."""
     scope = scope_for(user)
     mine = scope.unit_q("unit")
-    if not scope.all_units and scope.has(Role.UNIT_ADMIN, Role.HANDLER):
+    if not scope.all_units and scope.has_unit_role:
         mine |= Q(handler=user)  # the handler named at dispatch, even for his parent unit's case
     qs = Case.objects.filter(status__in=Status.with_unit()).filter(mine)
     return qs.select_related("category", "category__parent", "unit").order_by("-escalation", "deadline")

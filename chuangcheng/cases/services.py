@@ -23,12 +23,13 @@ from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
 from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds, subtract_working_time
+from chuangcheng.org.access import require_role
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.places.selectors import route_point
 
 from . import notices
-from .access import require_holder, require_independent_verifier, require_role
+from .access import require_holder, require_independent_verifier
 from .choices import Action, ExtensionStatus, PhotoKind, Source, Status, TimeUnit
 from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
 from .routing import suggest_units

@@ -50,7 +50,7 @@ from .models import Case, CaseEvent, CasePhoto
 from .routing import all_suggestions
 from .selectors import (
     case_list_for_user,
-    duplicate_candidates,
+    duplicate_candidates_for_user,
     get_case_for_user,
     get_photo_for_user,
     status_light,
@@ -212,7 +212,7 @@ def intake(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, reported, INTAKE_PAGE_SIZE)
     items = []
     for case in page:
-        candidates = duplicate_candidates(
+        candidates = duplicate_candidates_for_user(
             user=request.user, category=case.category, lon=case.lon, lat=case.lat, exclude=case.pk
         )
         features = [case_feature(case, role="self")] + [case_feature(c, role="candidate") for c, _d in candidates]
@@ -258,7 +258,10 @@ def merge(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(back)
     # Only a case the user can see, and one offered as a duplicate of this one.
     offered = {
-        c.pk: c for c, _d in duplicate_candidates(user=request.user, category=case.category, lon=case.lon, lat=case.lat)
+        c.pk: c
+        for c, _d in duplicate_candidates_for_user(
+            user=request.user, category=case.category, lon=case.lon, lat=case.lat
+        )
     }
     into = offered.get(form.cleaned_data["into"])
     if into is None or into.pk == case.pk:
@@ -341,7 +344,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         **map_context(),
     }
     if actions & {Action.MERGE}:
-        context["candidates"] = duplicate_candidates(
+        context["candidates"] = duplicate_candidates_for_user(
             user=request.user, category=case.category, lon=case.lon, lat=case.lat, exclude=case.pk
         )
     return render(request, "cases/detail.html", context)

@@ -21,7 +21,7 @@ def candidates(category, metres: float, **kwargs):
     """As the office searches (it sees every case; scoping is tested in test_scope_reads)."""
     lon, lat = north_of(metres)
     office = Person.objects.get(username="office")
-    return selectors.duplicate_candidates(user=office, category=category, lon=lon, lat=lat, **kwargs)
+    return selectors.duplicate_candidates_for_user(user=office, category=category, lon=lon, lat=lat, **kwargs)
 
 
 def test_an_open_case_of_the_same_kind_40_m_away_is_offered(make, garbage):
