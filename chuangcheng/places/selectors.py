@@ -135,7 +135,7 @@ def _segment_scope_q(user: Person) -> Q:
     scope = scope_for(user)
     if scope.all_units:
         return Q()
-    q = scope.unit_q("unit") if scope.has(Role.UNIT_ADMIN, Role.HANDLER) else Q(pk__in=[])
+    q = scope.unit_q("unit") if scope.has_unit_role else Q(pk__in=[])
     if scope.has(Role.ROAD_CHIEF):
         q |= _chief_q(user)
     return q
