@@ -22,7 +22,7 @@ file): an .exe renamed .pdf is still an executable and is refused.
 
 Stored files live under ``evidence/`` in default storage. That folder is private: it must
 not be reachable through the public media URL, only through a view that checks access
-(``indicators.access.get_evidence_for``).
+(``indicators.selectors.get_evidence_for_user``).
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -130,7 +129,7 @@ class IndicatorRef(Schema):
 
 
 class TaskFilters(Schema):
-    """The ledger page's filters (``selectors.ledger``)."""
+    """The ledger page's filters (``selectors.task_list_for_user``)."""
 
     campaign: Id | None = Field(None, description="创建项目 id")
     unit: Id | None = Field(None, description="单位 id（牵头或配合，含下级）")
@@ -323,14 +322,16 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 def _task(request: AuthedRequest, task_id: Id) -> Task:
-    return access.get_task_for(request.user, task_id)
+    return selectors.get_task_for_user(request.user, task_id)
 
 
 def _detail(request: AuthedRequest, task: Task) -> Task:
     """The task with what the detail shape reads from the request (the user's notices, the report right)."""
     task.can_report = access.can_report(request.user, task)  # type: ignore[attr-defined]
     task.notices_seen = list(  # type: ignore[attr-defined]
-        access.notices_for(request.user).filter(task=task).select_related("task", "unit", "issued_by", "replied_by")
+        selectors.notice_list_for_user(user=request.user)
+        .filter(task=task)
+        .select_related("task", "unit", "issued_by", "replied_by")
     )
     return task
 
@@ -352,16 +353,8 @@ def _checked(files: list[UploadedFile] | None) -> list[EvidenceUpload]:
     return [check_evidence(f) for f in files]
 
 
-def _report_for(request: AuthedRequest, report_id: int) -> ProgressReport:
-    visible = access.tasks_for(request.user).values("pk")
-    report = ProgressReport.objects.filter(pk=report_id, task__in=visible).select_related("task").first()
-    if report is None:
-        raise Http404(_("报送不存在"))
-    return report
-
-
 def _notice(request: AuthedRequest, notice_id: Id) -> SupervisionNotice:
-    return access.get_notice_for(request.user, notice_id)
+    return selectors.get_notice_for_user(request.user, notice_id)
 
 
 # ----- reads ---------------------------------------------------------------------------------------
@@ -374,7 +367,7 @@ def campaigns(request: AuthedRequest) -> list[Campaign]:
     """启用的创建项目：达标分数线、下一个时间节点与倒计时、当前用户可见任务按状态计数。"""
     access.require_ledger_viewer(request.user)
     today = timezone.localdate()
-    counts = status_counts(access.tasks_for(request.user), today)
+    counts = status_counts(selectors.task_list_for_user(user=request.user), today)
     items = []
     for campaign in Campaign.objects.filter(is_active=True):
         nxt = Milestone.objects.filter(campaign=campaign, date__gte=today).order_by("date").first()
@@ -399,7 +392,7 @@ def framework(request: AuthedRequest, code: str) -> list[IndicatorNode]:
     access.require_ledger_viewer(request.user)
     campaign = get_object_or_404(Campaign, code=code)
     nodes = selectors.framework_tree(campaign)
-    visible = access.tasks_for(request.user).filter(campaign=campaign).order_by()
+    visible = selectors.task_list_for_user(user=request.user).filter(campaign=campaign).order_by()
     own = dict(visible.values_list("indicator").annotate(n=Count("pk")))
     for node in nodes:
         node.task_count = own.get(node.pk, 0)  # type: ignore[attr-defined]
@@ -418,7 +411,7 @@ def framework(request: AuthedRequest, code: str) -> list[IndicatorNode]:
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def tasks(request: AuthedRequest, filters: Query[TaskFilters]) -> QuerySet[Task]:
-    return selectors.ledger(request.user, filters.dict(exclude_none=True))
+    return selectors.task_list_for_user(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.get(
@@ -443,7 +436,7 @@ def task_detail(request: AuthedRequest, task_id: Id) -> Task:
 def review_queue(request: AuthedRequest) -> QuerySet[ProgressReport]:
     if not access.is_reviewer(request.user):
         raise PermissionDenied(_("只有创建办可以审核报送"))
-    return selectors.review_queue(request.user).select_related("task__campaign", "task__indicator")
+    return selectors.review_queue_for_user(user=request.user).select_related("task__campaign", "task__indicator")
 
 
 @router.get(
@@ -455,9 +448,8 @@ def review_queue(request: AuthedRequest) -> QuerySet[ProgressReport]:
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def notices(request: AuthedRequest, status: NoticeStatus | None = None) -> QuerySet[SupervisionNotice]:
-    qs = access.notices_for(request.user).select_related("task", "unit", "issued_by", "replied_by")
-    if status:
-        qs = qs.filter(status=status)
+    qs = selectors.notice_list_for_user(user=request.user, filters={"status": status})
+    qs = qs.select_related("task", "unit", "issued_by", "replied_by")
     return qs.order_by("-issued_at", "-pk")
 
 
@@ -514,7 +506,7 @@ def report(
 def review(request: AuthedRequest, report_id: Id, payload: ReviewIn) -> ProgressReport:
     if not access.is_reviewer(request.user):
         raise PermissionDenied(_("只有创建办可以审核报送"))
-    found = _report_for(request, report_id)
+    found = selectors.get_report_for_user(request.user, report_id)
     return services.review_report(report=found, by=request.user, accept=payload.accept, comment=payload.comment)
 
 

@@ -19,9 +19,9 @@ from ninja.errors import HttpError
 
 from chuangcheng.org.types import AuthedRequest
 
+from .access import can_see_readiness
 from .models import Campaign
 from .readiness import CampaignReadiness, NodeReadiness, compute_readiness, points, trend
-from .views_readiness import can_see_readiness
 
 router = Router(tags=["达标预测"])
 

@@ -122,7 +122,7 @@ def _set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
 
 
 class LedgerFilterForm(FilterForm):
-    """推进台帐's filter bar and its export (``selectors.ledger``): invalid values are dropped."""
+    """推进台帐's filter bar and its export (``selectors.task_list_for_user``): invalid values are dropped."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     campaign = forms.ModelChoiceField(

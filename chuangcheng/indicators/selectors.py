@@ -1,4 +1,5 @@
-"""Reads of the task ledger: the 推进台帐 list, the review queue and the framework tree."""
+"""Reads of the task ledger, scoped to the user in the query: tasks (the 推进台帐), 督办单, evidence,
+the review queue, and the framework tree."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from chuangcheng.org.access import scope_for
 from chuangcheng.org.models import Person, Unit
 
-from .access import is_reviewer, tasks_for
+from .access import is_reviewer
 from .choices import ReportStatus, TaskStatus
-from .models import Campaign, IndicatorNode, ProgressReport, Task
+from .models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
 
 
 def _pk(value: Any) -> Any:
@@ -42,8 +46,20 @@ def overdue_q(today: dt.date) -> Q:
     return Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)
 
 
-def ledger(user: Person, filters: dict | None = None) -> QuerySet[Task]:
-    """推进台帐: the tasks the user may see, filtered.
+def _visible_tasks(user: Person | None) -> QuerySet[Task]:
+    """All tasks for county-wide roles, else those the user's units (or units below) lead or cooperate on."""
+    scope = scope_for(user)
+    tasks = Task.objects.all()
+    if scope.all_units:
+        return tasks
+    if not scope.unit_paths:
+        return tasks.none()
+    cooperating = Task.cooperating_units.through.objects.filter(scope.covered_q("unit")).values("task_id")
+    return tasks.filter(scope.covered_q("lead_unit") | Q(pk__in=cooperating))
+
+
+def task_list_for_user(*, user: Person | None, filters: dict | None = None) -> QuerySet[Task]:
+    """The tasks the user may see, as the 推进台帐 lists them (soonest deadline first), filtered.
 
     Filters (empty values are ignored; ids or objects): ``campaign``; ``unit`` (lead or
     cooperating, including units below it); ``status`` a TaskStatus value, where "overdue"
@@ -55,7 +71,8 @@ def ledger(user: Person, filters: dict | None = None) -> QuerySet[Task]:
     """
     filters = filters or {}
     today = timezone.localdate()
-    tasks = tasks_for(user).select_related("campaign", "indicator", "lead_unit").prefetch_related("cooperating_units")
+    tasks = _visible_tasks(user).select_related("campaign", "indicator", "lead_unit")
+    tasks = tasks.prefetch_related("cooperating_units")
     if campaign := filters.get("campaign"):
         tasks = tasks.filter(campaign_id=_pk(campaign))
     if unit := filters.get("unit"):
@@ -81,6 +98,14 @@ def ledger(user: Person, filters: dict | None = None) -> QuerySet[Task]:
     return tasks.order_by("deadline", "code", "pk")
 
 
+def get_task_for_user(user: Person, pk: int) -> Task:
+    """The task, or 404 when it does not exist or is outside the user's units."""
+    task = task_list_for_user(user=user).filter(pk=pk).first()
+    if task is None:
+        raise Http404(_("任务不存在"))
+    return task
+
+
 def _subtree_q(indicator: IndicatorNode | int) -> Q:
     node = indicator if isinstance(indicator, IndicatorNode) else IndicatorNode.objects.filter(pk=indicator).first()
     if node is None:
@@ -96,12 +121,54 @@ def display_status(task: Task, today: dt.date | None = None) -> str:
     return task.status
 
 
-def review_queue(user: Person) -> QuerySet[ProgressReport]:
-    """Reports waiting for review, oldest first: all for the office, else those of the user's tasks."""
+def review_queue_for_user(*, user: Person) -> QuerySet[ProgressReport]:
+    """待审核: reports waiting for review, oldest first: all for the office, else those of the user's tasks."""
     reports = ProgressReport.objects.filter(status=ReportStatus.PENDING)
     if not is_reviewer(user):
-        reports = reports.filter(task__in=tasks_for(user))
+        reports = reports.filter(task__in=task_list_for_user(user=user))
     return reports.select_related("task", "task__lead_unit", "unit", "reported_by").order_by("reported_at", "pk")
+
+
+def get_report_for_user(user: Person, pk: int) -> ProgressReport:
+    """A progress report of a task the user may see (with its task), or 404."""
+    visible = task_list_for_user(user=user).values("pk")
+    report = ProgressReport.objects.filter(pk=pk, task__in=visible).select_related("task").first()
+    if report is None:
+        raise Http404(_("报送不存在"))
+    return report
+
+
+# ---- supervision notices and evidence ----------------------------------------------------------
+
+
+def notice_list_for_user(*, user: Person | None, filters: dict | None = None) -> QuerySet[SupervisionNotice]:
+    """督办单 the user may see: all for county-wide roles, else those sent to their units. Filter: ``status``."""
+    scope = scope_for(user)
+    notices = SupervisionNotice.objects.all()
+    if not scope.all_units:
+        notices = notices.filter(scope.covered_q("unit")) if scope.unit_paths else notices.none()
+    if status := (filters or {}).get("status"):
+        notices = notices.filter(status=status)
+    return notices
+
+
+def get_notice_for_user(user: Person, pk: int) -> SupervisionNotice:
+    notice = notice_list_for_user(user=user).select_related("task", "unit", "issued_by").filter(pk=pk).first()
+    if notice is None:
+        raise Http404(_("督办单不存在"))
+    return notice
+
+
+def get_evidence_for_user(user: Person, pk: int) -> Evidence:
+    """An evidence file whose report's task or whose notice the user may see; 404 otherwise.
+
+    The download view serves ``evidence.file`` with ``core.evidence.content_type_of(evidence.file_type)``.
+    """
+    visible = Q(report__task__in=task_list_for_user(user=user)) | Q(notice__in=notice_list_for_user(user=user))
+    evidence = Evidence.objects.filter(visible, pk=pk).first()
+    if evidence is None:
+        raise Http404(_("文件不存在"))
+    return evidence
 
 
 def framework_tree(campaign: Campaign) -> list[IndicatorNode]:

@@ -28,6 +28,7 @@ from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.evidence import EvidenceUpload, save_evidence
 from chuangcheng.core.workcalendar import add_working_time
 from chuangcheng.notifications.services import notify
+from chuangcheng.org.access import scope_for
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person, Unit
 
@@ -452,7 +453,7 @@ def notice_reply(
     *, notice: SupervisionNotice, by: Person, reply: str, files: Sequence[EvidenceUpload] = ()
 ) -> SupervisionNotice:
     """回复督办单 by the noticed unit (its admins or handlers), with optional evidence."""
-    access.require(access.covers(by, notice.unit), _("回复该督办单"))
+    access.require(scope_for(by).covers(notice.unit), _("回复该督办单"))
     reply = require_text(reply, _("回复内容"))
     now = transitions.now()
     transitions.apply_transition(

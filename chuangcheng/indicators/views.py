@@ -57,8 +57,6 @@ PAGE_SIZE = 50
 MINE_PAGE_SIZE = 30
 REVIEW_PAGE_SIZE = 20
 
-UNIT_ROLES = (Role.UNIT_ADMIN, Role.HANDLER)
-
 TASK_BADGES = {
     TaskStatus.NOT_STARTED: "",
     TaskStatus.IN_PROGRESS: "badge",
@@ -80,10 +78,10 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def _has(request: AuthedRequest, *roles: str) -> bool:
-    return request.user.is_superuser or scope_for(request.user).has(*roles)
+    return scope_for(request.user).acts_as(*roles)
 
 
-def _require(request: AuthedRequest, roles: tuple[str, ...], message: str) -> None:
+def _require(request: AuthedRequest, roles: Iterable[str], message: str) -> None:
     if not _has(request, *roles):
         raise PermissionDenied(message)
 
@@ -173,7 +171,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
     campaigns = list(
         Campaign.objects.filter(is_active=True).prefetch_related(Prefetch("milestones", upcoming, to_attr="upcoming"))
     )
-    counts = status_counts(access.tasks_for(request.user), today)
+    counts = status_counts(selectors.task_list_for_user(user=request.user), today)
     labels = {s.value: s.label for s in TaskStatus}
     for campaign in campaigns:
         found = counts.get(campaign.pk, {})
@@ -227,7 +225,7 @@ def framework(request: AuthedRequest, code: str) -> HttpResponse:
     q = str(form.filters().get("q", "")).strip()
     nodes = list(selectors.framework_tree(campaign))
     prefetch_related_objects(nodes, "categories")
-    tasks = access.tasks_for(request.user).filter(campaign=campaign)
+    tasks = selectors.task_list_for_user(user=request.user).filter(campaign=campaign)
     own = dict(tasks.order_by().values_list("indicator").annotate(n=Count("pk")))
     totals = _subtree_totals(nodes, own)
     shown = _matching(nodes, q) if q else None
@@ -266,7 +264,7 @@ def _ledger_queryset(request: AuthedRequest) -> tuple[LedgerFilterForm, QuerySet
     # The node is shown above the list; an id naming no node is ignored here, as before.
     node = IndicatorNode.objects.filter(pk=filters["indicator"]).first() if "indicator" in filters else None
     filters["indicator"] = node
-    return form, selectors.ledger(request.user, filters), node
+    return form, selectors.task_list_for_user(user=request.user, filters=filters), node
 
 
 @login_required
@@ -338,19 +336,21 @@ def ledger_export(request: AuthedRequest) -> FileResponse:
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
     """我的任务 (phone cards): the unit's tasks, lead or cooperating, open ones soonest first."""
-    _require(request, UNIT_ROLES, _("只有责任单位的联络员和处置人员有“我的任务”"))
+    _require(request, Role.unit_scoped(), _("只有责任单位的联络员和处置人员有“我的任务”"))
     done_last = SqlCase(When(status=TaskStatus.DONE, then=Value(1)), default=Value(0), output_field=IntField())
     qs = (
-        access.tasks_for(request.user)
-        .select_related("campaign", "indicator", "lead_unit")
+        selectors.task_list_for_user(user=request.user)
         .annotate(done_last=done_last)
         .order_by("done_last", "deadline", "code")
     )
     page = paginate(request, qs, MINE_PAGE_SIZE)
     page.object_list = decorate_tasks(page.object_list)  # type: ignore[assignment]
+    scope = scope_for(request.user)
     for task in page.object_list:
-        task.is_lead = access.covers(request.user, task.lead_unit)
-    waiting = access.notices_for(request.user).filter(status=NoticeStatus.ISSUED).select_related("task")
+        task.is_lead = scope.covers(task.lead_unit)
+    waiting = (
+        selectors.notice_list_for_user(user=request.user).filter(status=NoticeStatus.ISSUED).select_related("task")
+    )
     context = {"page": page, "notices": _decorate_notices(waiting.order_by("reply_deadline"))}
     return render(request, "indicators/mine.html", context)
 
@@ -359,7 +359,7 @@ def _task_context(request: AuthedRequest, task: Task) -> dict[str, Any]:
     user = request.user
     reports = task.reports.select_related("unit", "reported_by", "reviewed_by").prefetch_related("evidence")
     events = task.events.select_related("actor", "unit", "report", "notice").order_by("at", "pk")
-    notices = access.notices_for(user).filter(task=task).select_related("unit", "issued_by")
+    notices = selectors.notice_list_for_user(user=user).filter(task=task).select_related("unit", "issued_by")
     decorate_tasks([task])
     return {
         "task": task,
@@ -382,7 +382,7 @@ def _task_context(request: AuthedRequest, task: Task) -> dict[str, Any]:
 @require_GET
 def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_ledger(request)
-    task = access.get_task_for(request.user, pk)
+    task = selectors.get_task_for_user(request.user, pk)
     context = _task_context(request, task)
     if context["can_report"] and not context["waiting_review"]:
         context["form"] = ReportForm()
@@ -394,7 +394,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def task_report(request: AuthedRequest, pk: int) -> HttpResponse:
     """报送进展: a retried submission (same hidden key) returns the first report instead of a second."""
     _require_ledger(request)
-    task = access.get_task_for(request.user, pk)
+    task = selectors.get_task_for_user(request.user, pk)
     if not access.can_report(request.user, task):
         raise PermissionDenied(_("只有牵头或配合单位可以报送进展"))
     form = ReportForm(request.POST or None, request.FILES or None)
@@ -423,7 +423,7 @@ def task_report(request: AuthedRequest, pk: int) -> HttpResponse:
 def task_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     """下发督办单 by hand (创建办 or 督查室) to the task's lead unit."""
     _require_ledger(request)
-    task = access.get_task_for(request.user, pk)
+    task = selectors.get_task_for_user(request.user, pk)
     if not access.can_issue_notice(request.user):
         raise PermissionDenied(_("只有创建办和督查室可以下发督办单"))
     form = NoticeIssueForm(request.POST)
@@ -485,7 +485,7 @@ def task_create(request: AuthedRequest, code: str) -> HttpResponse:
 def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """修改任务: moving the deadline later lifts 已逾期 (the service clears ``overdue_at``)."""
     _require_ledger(request)
-    task = access.get_task_for(request.user, pk)
+    task = selectors.get_task_for_user(request.user, pk)
     _require_manager(request)
     nodes = selectors.framework_tree(task.campaign)
     form = TaskForm(request.POST or None, nodes=nodes, initial=TaskForm.initial_for(task))
@@ -505,24 +505,13 @@ def _require_reviewer(request: AuthedRequest) -> None:
         raise PermissionDenied(_("只有创建办可以审核报送"))
 
 
-def _report_for(request: AuthedRequest, pk: int) -> ProgressReport:
-    report = (
-        ProgressReport.objects.filter(pk=pk, task__in=access.tasks_for(request.user).values("pk"))
-        .select_related("task")
-        .first()
-    )
-    if report is None:
-        raise Http404(_("报送不存在"))
-    return report
-
-
 @login_required
 @require_GET
 def review_queue(request: AuthedRequest) -> HttpResponse:
     """待审核: pending reports, oldest first, each with its evidence and the accept / return buttons."""
     _require_reviewer(request)
     qs = (
-        selectors.review_queue(request.user)
+        selectors.review_queue_for_user(user=request.user)
         .select_related("task", "task__campaign", "task__indicator", "task__lead_unit", "unit", "reported_by")
         .prefetch_related("evidence")
     )
@@ -536,7 +525,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
-    report = _report_for(request, pk)
+    report = selectors.get_report_for_user(request.user, pk)
     back = next_or(request, reverse("indicators:review"))
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -563,7 +552,7 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
     """督办单: a unit sees its own, the office and 督查室 all of them; filter by status."""
     _require_ledger(request)
     form = NoticeFilterForm(request.GET)
-    qs = access.notices_for(request.user).filter(**form.filters())
+    qs = selectors.notice_list_for_user(user=request.user, filters=form.filters())
     qs = qs.select_related("task", "task__campaign", "unit", "issued_by").order_by("-issued_at", "-pk")
     page = paginate(request, qs, PAGE_SIZE)
     page.object_list = _decorate_notices(page.object_list)
@@ -586,7 +575,7 @@ def _notice_context(request: AuthedRequest, notice: SupervisionNotice) -> dict[s
 @require_GET
 def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_ledger(request)
-    notice = access.get_notice_for(request.user, pk)
+    notice = selectors.get_notice_for_user(request.user, pk)
     context = _notice_context(request, notice)
     if context["can_reply"]:
         context["form"] = NoticeReplyForm()
@@ -598,8 +587,8 @@ def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     """回复督办单: the text and evidence files; a bad file or a refused reply re-shows the form."""
     _require_ledger(request)
-    notice = access.get_notice_for(request.user, pk)
-    if not access.covers(request.user, notice.unit):
+    notice = selectors.get_notice_for_user(request.user, pk)
+    if not scope_for(request.user).covers(notice.unit):
         # The county roles see the notice but only the noticed unit replies: a refusal, not a form error.
         raise PermissionDenied(_("您没有权限%(action)s") % {"action": _("回复该督办单")})
     form = NoticeReplyForm(request.POST, request.FILES)
@@ -619,7 +608,7 @@ def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_close(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_ledger(request)
-    notice = access.get_notice_for(request.user, pk)
+    notice = selectors.get_notice_for_user(request.user, pk)
     if not access.can_issue_notice(request.user):
         raise PermissionDenied(_("只有创建办和督查室可以办结督办单"))
     form = NoticeCloseForm(request.POST)
@@ -640,7 +629,7 @@ def notice_close(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence(request: AuthedRequest, pk: int) -> FileResponse:
     """A report's or reply's evidence file, only for someone who may see its task (never a public URL)."""
-    item = access.get_evidence_for(request.user, pk)
+    item = selectors.get_evidence_for_user(request.user, pk)
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError):

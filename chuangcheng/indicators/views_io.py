@@ -163,7 +163,7 @@ def tasks_for_export(user: Person, campaign: Campaign, params: Any) -> QuerySet[
     form = LedgerFilterForm(params, user=user)
     filters = form.filters()
     filters["campaign"] = campaign  # a node of another campaign then matches nothing
-    return selectors.ledger(user, filters)
+    return selectors.task_list_for_user(user=user, filters=filters)
 
 
 def tasks_download(user: Person, code: str, params: Any) -> HttpResponse:

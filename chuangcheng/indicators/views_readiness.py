@@ -19,22 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chuangcheng.org.access import scope_for
-from chuangcheng.org.choices import Role
 from chuangcheng.org.types import AuthedRequest
 
+from .access import can_see_readiness
 from .models import Campaign
 from .readiness import CampaignReadiness, NodeReadiness, compute_readiness, overview, points, trend
 
-READINESS_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.LEADER)
 CHART_GAPS = 15
 CHART_UNITS = 15
 # The gap table lists this many standards unless ?all=1 (a national framework has hundreds).
 TABLE_GAPS = 50
-
-
-def can_see_readiness(user: Any) -> bool:
-    return bool(user.is_superuser) or scope_for(user).has(*READINESS_ROLES)
 
 
 def _require(request: AuthedRequest) -> None:

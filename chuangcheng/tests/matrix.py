@@ -24,8 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from chuangcheng.cases.selectors import case_list_for_user, todo_for_user
 from chuangcheng.conftest import World
-from chuangcheng.indicators.access import notices_for, tasks_for
-from chuangcheng.indicators.selectors import review_queue
+from chuangcheng.indicators.selectors import notice_list_for_user, review_queue_for_user, task_list_for_user
 from chuangcheng.notifications.selectors import inbox_for_user
 from chuangcheng.org.models import Person
 from chuangcheng.org.selectors import person_list_for_user, unit_list_for_user
@@ -154,10 +153,10 @@ SCOPES: dict[str, ScopeKind] = {
     "shop": ScopeKind(lambda u: shop_list_for_user(user=u), lambda o: o.code),
     "unit": ScopeKind(lambda u: unit_list_for_user(user=u), lambda o: o.name),
     "person": ScopeKind(lambda u: person_list_for_user(user=u), lambda o: o.real_name),
-    "task": ScopeKind(lambda u: tasks_for(u), lambda o: o.code),
-    "report": ScopeKind(lambda u: review_queue(u), lambda o: o.narrative),
+    "task": ScopeKind(lambda u: task_list_for_user(user=u), lambda o: o.code),
+    "report": ScopeKind(lambda u: review_queue_for_user(user=u), lambda o: o.narrative),
     "evidence": ScopeKind(lambda u: _evidence(u), lambda o: o.original_name),
-    "notice": ScopeKind(lambda u: notices_for(u), lambda o: o.code),
+    "notice": ScopeKind(lambda u: notice_list_for_user(user=u), lambda o: o.code),
     "notification": ScopeKind(lambda u: inbox_for_user(user=u), lambda o: o.title),
 }
 
@@ -173,7 +172,9 @@ def _evidence(user: Person) -> Any:
 
     from chuangcheng.indicators.models import Evidence
 
-    return Evidence.objects.filter(Q(report__task__in=tasks_for(user)) | Q(notice__in=notices_for(user)))
+    return Evidence.objects.filter(
+        Q(report__task__in=task_list_for_user(user=user)) | Q(notice__in=notice_list_for_user(user=user))
+    )
 
 
 def sees(person: Person | None, kind: str, obj: Any) -> bool:

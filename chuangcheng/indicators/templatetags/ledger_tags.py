@@ -8,7 +8,6 @@ from django import template
 from django.utils import timezone
 
 from chuangcheng.org.access import scope_for
-from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person
 
 from .. import access, selectors
@@ -26,16 +25,16 @@ def ledger_summary(user: Person) -> dict[str, Any]:
     """
     scope = scope_for(user)
     summary: dict[str, Any] = {}
-    if scope.has(Role.UNIT_ADMIN, Role.HANDLER) and not scope.all_units:
+    if scope.has_unit_role and not scope.all_units:
         today = timezone.localdate()
-        open_tasks = access.tasks_for(user).exclude(status=TaskStatus.DONE)
+        open_tasks = selectors.task_list_for_user(user=user).exclude(status=TaskStatus.DONE)
         summary["unit"] = {
             "tasks": open_tasks.count(),
             "overdue": open_tasks.filter(selectors.overdue_q(today)).count(),
-            "notices": access.notices_for(user).filter(status=NoticeStatus.ISSUED).count(),
+            "notices": selectors.notice_list_for_user(user=user).filter(status=NoticeStatus.ISSUED).count(),
         }
     if access.is_reviewer(user):
-        summary["reviews"] = selectors.review_queue(user).count()
+        summary["reviews"] = selectors.review_queue_for_user(user=user).count()
     if access.can_issue_notice(user):
-        summary["to_close"] = access.notices_for(user).filter(status=NoticeStatus.REPLIED).count()
+        summary["to_close"] = selectors.notice_list_for_user(user=user).filter(status=NoticeStatus.REPLIED).count()
     return summary

@@ -27,7 +27,7 @@ def tasks(task_factory, world) -> dict[str, Task]:
 
 
 def visible(person) -> set[str]:
-    return set(access.tasks_for(person).values_list("code", flat=True))
+    return set(selectors.task_list_for_user(user=person).values_list("code", flat=True))
 
 
 def test_county_wide_roles_see_every_task(world, tasks):
@@ -48,13 +48,13 @@ def test_street_roles_without_a_unit_role_see_no_tasks(world, tasks):
 
 
 def test_another_units_task_is_404(world, tasks):
-    assert access.get_task_for(world.admin_a, tasks["town_a"].pk) == tasks["town_a"]
+    assert selectors.get_task_for_user(world.admin_a, tasks["town_a"].pk) == tasks["town_a"]
     with pytest.raises(Http404):
-        access.get_task_for(world.admin_a, tasks["town_b"].pk)
+        selectors.get_task_for_user(world.admin_a, tasks["town_b"].pk)
     with pytest.raises(Http404):
-        access.get_task_for(world.inspector, tasks["town_a"].pk)
+        selectors.get_task_for_user(world.inspector, tasks["town_a"].pk)
     with pytest.raises(Http404):
-        access.get_task_for(world.office, 999_999)
+        selectors.get_task_for_user(world.office, 999_999)
 
 
 def test_can_report_follows_the_unit_and_the_state(world, tasks):
@@ -80,11 +80,11 @@ def test_reviewers_and_notice_issuers(world):
 
 def test_notices_are_seen_by_the_noticed_unit_only(world, tasks):
     notice = services.notice_issue(task=tasks["town_a"], by=world.supervisor, reason="进度滞后")
-    assert access.get_notice_for(world.admin_a, notice.pk) == notice
-    assert access.get_notice_for(world.leader, notice.pk) == notice
+    assert selectors.get_notice_for_user(world.admin_a, notice.pk) == notice
+    assert selectors.get_notice_for_user(world.leader, notice.pk) == notice
     for person in (world.admin_b, world.handler_a, world.inspector):
         with pytest.raises(Http404):
-            access.get_notice_for(person, notice.pk)
+            selectors.get_notice_for_user(person, notice.pk)
     assert access.can_reply(world.admin_a, notice) and not access.can_reply(world.admin_b, notice)
 
 
@@ -93,16 +93,16 @@ def test_evidence_is_reachable_only_through_its_task_or_notice(world, tasks):
         task=tasks["town_a"], by=world.admin_a, percent=20, narrative="方案已印发", files=[pdf_evidence()]
     )
     evidence = Evidence.objects.get(report=report)
-    assert access.get_evidence_for(world.admin_a, evidence.pk) == evidence
-    assert access.get_evidence_for(world.leader, evidence.pk) == evidence
+    assert selectors.get_evidence_for_user(world.admin_a, evidence.pk) == evidence
+    assert selectors.get_evidence_for_user(world.leader, evidence.pk) == evidence
     with pytest.raises(Http404):
-        access.get_evidence_for(world.admin_b, evidence.pk)
+        selectors.get_evidence_for_user(world.admin_b, evidence.pk)
     notice = services.notice_issue(task=tasks["town_b"], by=world.office, reason="滞后")
     services.notice_reply(notice=notice, by=world.admin_b, reply="已整改", files=[pdf_evidence("整改.pdf")])
     reply_file = Evidence.objects.get(notice=notice)
-    assert access.get_evidence_for(world.admin_b, reply_file.pk) == reply_file
+    assert selectors.get_evidence_for_user(world.admin_b, reply_file.pk) == reply_file
     with pytest.raises(Http404):
-        access.get_evidence_for(world.admin_a, reply_file.pk)
+        selectors.get_evidence_for_user(world.admin_a, reply_file.pk)
 
 
 # ---- selectors ------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_display_status_shows_overdue_after_the_deadline_day(task_factory):
 
 def test_the_ledger_filters(world, tasks, task_factory, campaign):
     late = task_factory(code="L", deadline=dt.date(2026, 11, 1), title="公厕改造")
-    codes = lambda filters: [t.code for t in selectors.ledger(world.office, filters)]  # noqa: E731
+    codes = lambda filters: [t.code for t in selectors.task_list_for_user(user=world.office, filters=filters)]  # noqa: E731
     assert codes({}) == ["L", "A", "B", "C"]
     assert codes({"status": "overdue"}) == ["L"] == codes({"overdue": True})
     assert codes({"status": TaskStatus.NOT_STARTED}) == ["A", "B", "C"]
@@ -125,8 +125,8 @@ def test_the_ledger_filters(world, tasks, task_factory, campaign):
     assert codes({"q": "公厕"}) == ["L"]
     assert codes({"deadline_from": "2026-11-02", "deadline_to": dt.date(2026, 12, 31)}) == ["A", "B", "C"]
     assert codes({"campaign": campaign.pk, "status": "", "q": ""}) == ["L", "A", "B", "C"]
-    assert [t.code for t in selectors.ledger(world.admin_b, {})] == ["B", "C"]
-    assert late in selectors.ledger(world.leader, {"overdue": "1"})
+    assert [t.code for t in selectors.task_list_for_user(user=world.admin_b, filters={})] == ["B", "C"]
+    assert late in selectors.task_list_for_user(user=world.leader, filters={"overdue": "1"})
 
 
 def test_the_review_queue_lists_pending_reports_oldest_first(world, tasks, frozen):
@@ -135,10 +135,10 @@ def test_the_review_queue_lists_pending_reports_oldest_first(world, tasks, froze
     first, _ = services.report_progress(task=tasks["town_b"], by=world.admin_b, percent=10, narrative="一")
     frozen(at(2026, 11, 24, 10, 0))
     second, _ = services.report_progress(task=tasks["town_a"], by=world.admin_a, percent=10, narrative="二")
-    assert list(selectors.review_queue(world.office)) == [first, second]
-    assert list(selectors.review_queue(world.admin_a)) == [second]
+    assert list(selectors.review_queue_for_user(user=world.office)) == [first, second]
+    assert list(selectors.review_queue_for_user(user=world.admin_a)) == [second]
     services.review_report(report=first, by=world.office, accept=True)
-    assert list(selectors.review_queue(world.office)) == [second]
+    assert list(selectors.review_queue_for_user(user=world.office)) == [second]
 
 
 def test_the_framework_tree_is_depth_first(campaign, framework, tasks):

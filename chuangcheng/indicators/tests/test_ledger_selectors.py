@@ -6,7 +6,7 @@ from chuangcheng.indicators import selectors
 
 
 def codes(user, **filters) -> list[str]:
-    return list(selectors.ledger(user, filters).values_list("code", flat=True))
+    return list(selectors.task_list_for_user(user=user, filters=filters).values_list("code", flat=True))
 
 
 def test_an_indicator_brings_its_own_and_its_subtree_tasks(world, framework, task_factory):
