@@ -34,7 +34,7 @@ def _panels(scope: Scope) -> dict[str, bool]:
     return {
         "show_office": scope.is_office,
         "show_overview": scope.has(Role.LEADER, Role.SUPERVISOR),
-        "show_unit": scope.has(Role.UNIT_ADMIN, Role.HANDLER) and not scope.all_units,
+        "show_unit": scope.has_unit_role and not scope.all_units,
         "show_chief": scope.has(Role.ROAD_CHIEF),
     }
 

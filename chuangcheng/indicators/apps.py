@@ -25,10 +25,10 @@ class IndicatorsConfig(AppConfig):
         from .services import scan_deadlines
 
         def reports_for_a_unit(user: Any) -> bool:
-            return scope_for(user).has(Role.UNIT_ADMIN, Role.HANDLER)
+            return scope_for(user).has_unit_role
 
         def keeps_the_ledger(user: Any) -> bool:
-            county = user.is_superuser or scope_for(user).has(Role.OFFICE, Role.SUPERVISOR, Role.LEADER)
+            county = scope_for(user).acts_as(*Role.county_wide())
             return county and not reports_for_a_unit(user)
 
         # One link, id nav-indicators: a unit's own tasks, or the county's ledger.
