@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from pytest_django.fixtures import Settings
 
 from chuangcheng.core import workcalendar
@@ -99,3 +102,14 @@ def world(db: None) -> World:
         inspector=_person("inspector", "郑巡查", supervision_unit, Role.INSPECTOR),
         volunteer=_person("volunteer", "冯大爷", community_a1, Role.VOLUNTEER),
     )
+
+
+# A day late in 2026, when chinese-calendar does not know 2027 yet (the calendar warns about it).
+LATE_2026 = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+MISSING_2027 = "2027 年的法定节假日尚未录入"
+
+
+@pytest.fixture
+def late_2026() -> Iterator[None]:
+    with time_machine.travel(LATE_2026, tick=False):
+        yield

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.org.access import Scope, require_role, scope_for
@@ -40,7 +41,7 @@ def require_holder(person: Person, case: Case, *, action: str) -> None:
 
 def require_independent_verifier(person: Person, case: Case) -> None:
     """核查 must be done by the office or supervision, and never by the unit that handled it."""
-    scope = require_role(person, Role.OFFICE, Role.SUPERVISOR, action="核查")
+    scope = require_role(person, Role.OFFICE, Role.SUPERVISOR, action=pgettext("transition", "核查"))
     if scope.works_in(case.unit) or (case.handler_id is not None and case.handler_id == person.pk):
         raise DomainError("处置单位不能核查自己办理的案卷", code="forbidden")
 

@@ -247,7 +247,7 @@ def _auto_dispatch(case: Case) -> None:
 def case_accept(*, case: Case, by: Person | None, note: str = "") -> Case:
     """立案."""
     if by is not None:
-        require_role(by, *OFFICE, action="立案")
+        require_role(by, *OFFICE, action=pgettext("transition", "立案"))
     from_status = _apply(
         case, allowed_from=[Status.REPORTED], action_label=pgettext("transition", "立案"), status=Status.ACCEPTED
     )
@@ -258,7 +258,7 @@ def case_accept(*, case: Case, by: Person | None, note: str = "") -> Case:
 @transaction.atomic
 def case_reject(*, case: Case, by: Person, reason: str) -> Case:
     """不予立案, with the reason the reporter will read."""
-    require_role(by, *OFFICE, action="不予立案")
+    require_role(by, *OFFICE, action=pgettext("transition", "不予立案"))
     reason = require_text(reason, _("不予立案的理由"))
     now = transitions.now()
     from_status = _apply(
@@ -275,7 +275,7 @@ def case_reject(*, case: Case, by: Person, reason: str) -> Case:
 @transaction.atomic
 def case_merge(*, case: Case, by: Person, into: Case, note: str = "") -> Case:
     """合并: a duplicate report joins an open case."""
-    require_role(by, *OFFICE, action="合并案卷")
+    require_role(by, *OFFICE, action=pgettext("transition", "合并案卷"))
     if into.pk == case.pk:
         raise DomainError(_("不能把案卷合并到它自己"))
     # Lock both rows (in pk order, so opposite merges cannot deadlock) and judge the target as
@@ -304,7 +304,7 @@ def case_merge(*, case: Case, by: Person, into: Case, note: str = "") -> Case:
 def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person | None = None, note: str = "") -> Case:
     """派遣: the handling clock starts now; the deadline follows the category's limit."""
     if by is not None:
-        require_role(by, *OFFICE, action="派遣")
+        require_role(by, *OFFICE, action=pgettext("transition", "派遣"))
     if handler is not None and (handler.unit is None or not handler.unit.path.startswith(unit.path)):
         raise DomainError(_("处置人不属于所派遣的单位"))
     now = transitions.now()
@@ -337,7 +337,7 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
 @transaction.atomic
 def case_return(*, case: Case, by: Person, reason: str) -> Case:
     """退回: the unit says the case is not theirs; back to the office, counted against nobody."""
-    require_holder(by, case, action="退回")
+    require_holder(by, case, action=pgettext("transition", "退回"))
     reason = require_text(reason, _("退回理由"))
     unit = case.unit
     from_status = _apply(
@@ -354,7 +354,7 @@ def case_return(*, case: Case, by: Person, reason: str) -> Case:
 @transaction.atomic
 def case_handle(*, case: Case, by: Person, note: str, photos: Sequence[ProcessedPhoto]) -> CaseEvent:
     """处置: the unit reports the work done; a note and at least one after-photo are required."""
-    require_holder(by, case, action="处置")
+    require_holder(by, case, action=pgettext("transition", "处置"))
     note = require_text(note, _("处置说明"))
     if not photos:
         raise DomainError(_("请上传至少一张处置后照片"))
@@ -415,7 +415,7 @@ def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case
 @transaction.atomic
 def extension_request(*, case: Case, by: Person, amount: Decimal, time_unit: str, reason: str) -> ExtensionRequest:
     """延期申请: the unit asks for more time; the deadline moves only if the office approves."""
-    require_holder(by, case, action="申请延期")
+    require_holder(by, case, action=pgettext("transition", "申请延期"))
     label = pgettext("transition", "申请延期")
     transitions.require_status(case, allowed_from=Status.with_unit(), noun=CASE, action_label=label)
     if amount <= 0:
@@ -443,7 +443,7 @@ def extension_request(*, case: Case, by: Person, amount: Decimal, time_unit: str
 @transaction.atomic
 def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, note: str = "") -> ExtensionRequest:
     """The office approves (deadline moves by the asked time) or denies a pending request."""
-    require_role(by, *OFFICE, action="审批延期")
+    require_role(by, *OFFICE, action=pgettext("transition", "审批延期"))
     if request.status != ExtensionStatus.PENDING:
         raise DomainError(_("该延期申请已审批过"))
     case = request.case
@@ -474,7 +474,7 @@ def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, no
 @transaction.atomic
 def case_suspend(*, case: Case, by: Person, project: str, reason: str) -> Case:
     """挂账: the problem needs a construction project; its time leaves the on-time statistics."""
-    require_role(by, *OFFICE, action="挂账")
+    require_role(by, *OFFICE, action=pgettext("transition", "挂账"))
     project = require_text(project, _("所需的工程项目"))
     reason = require_text(reason, _("挂账理由"))
     now = transitions.now()
@@ -500,7 +500,7 @@ def case_suspend(*, case: Case, by: Person, project: str, reason: str) -> Case:
 @transaction.atomic
 def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
     """Resume a suspended case: the deadline (and the yellow moment) move by the time it spent suspended."""
-    require_role(by, *OFFICE, action="恢复办理")
+    require_role(by, *OFFICE, action=pgettext("transition", "恢复办理"))
     label = pgettext("transition", "恢复办理")
     transitions.require_status(case, allowed_from=[Status.SUSPENDED], noun=CASE, action_label=label)
     now = transitions.now()
@@ -525,7 +525,7 @@ def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
 @transaction.atomic
 def case_reopen(*, case: Case, by: Person, reason: str) -> Case:
     """重新打开 a closed case within the configured window; it goes back to the office to dispatch."""
-    require_role(by, *OFFICE, action="重新打开案卷")
+    require_role(by, *OFFICE, action=pgettext("transition", "重新打开案卷"))
     reason = require_text(reason, _("重新打开的理由"))
     window = dt.timedelta(days=settings.CASE_REOPEN_DAYS)
     if case.status == Status.CLOSED and case.closed_at and transitions.now() - case.closed_at > window:
@@ -609,7 +609,7 @@ def category_save(*, category: Category, by: Person) -> Category:
     """Create or change a 小类 under its 大类: the office only; the limit must be positive."""
     from django.core.exceptions import ValidationError
 
-    require_role(by, *OFFICE, action="修改问题类别")
+    require_role(by, *OFFICE, action=pgettext("transition", "修改问题类别"))
     parent = category.parent
     if parent is None or parent.parent_id is not None:
         raise DomainError(_("小类必须属于一个大类"))

@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chuangcheng.core import transitions
 from chuangcheng.core.downloads import spooled_xlsx, stamp
+from chuangcheng.core.errors import DomainError
 from chuangcheng.core.web import form_errors, map_context, next_or, paginate, render_page, run_service, with_filters
 from chuangcheng.org.types import AuthedRequest
 from chuangcheng.places.geojson import segment_feature
@@ -81,14 +83,15 @@ def _case_for(request: AuthedRequest, pk: int, action: str) -> Case:
 
 def _wrong_state(request: AuthedRequest, case: Case, action: str) -> HttpResponse | None:
     """On a form page opened in a state that no longer allows it: back to the case, saying why."""
-    if case.status in STATES_FOR.get(action, (case.status,)):
-        return None
-    label = Action(action).label
-    messages.error(
-        request,
-        _("案卷当前状态为“%(status)s”，不能%(action)s") % {"status": case.get_status_display(), "action": label},
-    )
-    return _detail(case)
+    allowed = STATES_FOR.get(action, (case.status,))
+    try:
+        transitions.require_status(
+            case, allowed_from=allowed, noun=services.CASE, action_label=str(Action(action).label)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _detail(case)
+    return None
 
 
 def _with_lights(cases: Iterable[Case]) -> list[Case]:

@@ -1,27 +1,16 @@
-"""The office's holiday table pages, and the home page's warning for a year nobody has filled."""
+"""The office's holiday table pages (the home page's warning for a missing year: home/tests/test_home_page.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
+from chuangcheng.conftest import MISSING_2027
 from chuangcheng.core import workcalendar
 from chuangcheng.core.models import HolidayOverride
 from chuangcheng.core.services import library_days
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-LATE_2026 = datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
-MISSING_2027 = "2027 年的法定节假日尚未录入"
-
-
-@pytest.fixture
-def late_2026():
-    with time_machine.travel(LATE_2026, tick=False):
-        yield
 
 
 def test_the_office_adds_and_deletes_a_day_and_the_calendar_follows(client, world):
@@ -98,37 +87,6 @@ def test_anyone_but_the_office_gets_403(client, world, persona):
     assert client.post(reverse("core:holiday_delete", args=[override.pk])).status_code == 403
     assert client.post(reverse("core:holiday_import"), {"year": 2026}).status_code == 403
     assert list(HolidayOverride.objects.values_list("date", flat=True)) == [date(2026, 11, 23)]
-
-
-@pytest.mark.parametrize("persona", ["office", "leader"])
-def test_home_warns_about_2027_until_the_office_fills_it(client, world, late_2026, persona):
-    client.force_login(getattr(world, persona))
-
-    page = client.get(reverse("home:home")).content.decode()
-
-    assert "节假日未录入" in page and MISSING_2027 in page
-    if persona == "office":
-        assert reverse("core:holidays") in page
-
-    HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
-    page = client.get(reverse("home:home")).content.decode()
-
-    assert "节假日未录入" not in page and MISSING_2027 not in page
-
-
-def test_home_links_the_office_to_intake_categories_and_holidays(client, world, late_2026):
-    client.force_login(world.office)
-
-    page = client.get(reverse("home:home")).content.decode()
-
-    for url in (reverse("cases:intake"), reverse("cases:category_list"), reverse("core:holidays")):
-        assert f'href="{url}"' in page
-
-
-def test_a_unit_admin_sees_no_calendar_warning(client, world, late_2026):
-    client.force_login(world.admin_a)
-
-    assert "节假日未录入" not in client.get(reverse("home:home")).content.decode()
 
 
 @pytest.mark.parametrize("typed", ["0227-10-01", "2207-10-01"])
