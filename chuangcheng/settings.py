@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "chuangcheng.notifications",
     "chuangcheng.cases",
     "chuangcheng.indicators",
+    "chuangcheng.inspections",
     "chuangcheng.home",
 ]
 

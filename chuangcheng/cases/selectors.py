@@ -183,6 +183,14 @@ def category_tree() -> list[Category]:
     return list(Category.objects.filter(is_active=True).select_related("parent").order_by("kind", "code"))
 
 
+def subcategories_by_name() -> dict[str, Category]:
+    """Active 小类 by name (the first by code where a name is used twice), for seeds that name them."""
+    found: dict[str, Category] = {}
+    for category in Category.objects.filter(is_active=True, parent__isnull=False).order_by("code"):
+        found.setdefault(category.name, category)
+    return found
+
+
 def get_photo_for_user(user: Person, pk: int) -> CasePhoto:
     """A case photo, only if the user may see its case (photos are never public files)."""
     photo = CasePhoto.objects.filter(pk=pk, case__in=case_list_for_user(user=user).values("pk")).first()

@@ -16,7 +16,16 @@ from typing import Any
 from django.utils.functional import Promise
 
 # Bottom to top: an app may import only the apps before it; core imports none of them.
-LAYERS: tuple[str, ...] = ("core", "org", "places", "notifications", "cases", "indicators", "home")
+LAYERS: tuple[str, ...] = (
+    "core",
+    "org",
+    "places",
+    "notifications",
+    "cases",
+    "indicators",
+    "inspections",
+    "home",
+)
 
 Visible = Callable[[Any], bool]
 

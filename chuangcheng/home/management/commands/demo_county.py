@@ -1,7 +1,7 @@
 """Build the demo county (``make demo``; ``make run`` calls it on an empty database).
 
 The one place that knows every app's demo: each app's builder writes only its own tables, in
-layer order (organisation and map, then cases, then campaigns); ``--force`` wipes them top down.
+layer order (organisation and map, then cases, campaigns, checklists); ``--force`` wipes them top down.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.core.errors import DomainError
 from chuangcheng.indicators.demo import wipe_indicators
+from chuangcheng.inspections.demo import build_checklists, wipe_checklists
 from chuangcheng.org.models import Unit
 from chuangcheng.places.demo import DemoCountyBuilder, wipe_map_and_org
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             if not options["force"]:
                 raise CommandError("数据库中已有单位数据，未生成演示县。如需清空地图和组织数据后重建，请加 --force。")
             self.stdout.write("正在删除现有的案卷、地图和组织数据……")
+            wipe_checklists()
             wipe_indicators()
             wipe_cases()
             wipe_map_and_org()
@@ -56,4 +58,6 @@ class Command(BaseCommand):
             call_command("demo_cases", seed=options["seed"], days=options["case_days"], stdout=self.stdout)
         if not options["no_indicators"]:
             call_command("demo_indicators", seed=options["seed"], stdout=self.stdout)
+        checklists = build_checklists()
+        self.stdout.write(f"检查表已生成：{checklists.checklists} 张，检查项 {checklists.items} 条。")
         call_command("demo_logins", stdout=self.stdout)

@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemFamily(models.TextChoices):
+    """The families of the national field check (实地考察), in its order."""
+
+    PUBLICITY = "publicity", _("公益宣传")
+    SANITATION = "sanitation", _("环境卫生")
+    ORDER = "order", _("公共秩序")
+    FACILITIES = "facilities", _("基础设施")
+    SERVICE = "service", _("行业规范与服务")

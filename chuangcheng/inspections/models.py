@@ -1,0 +1,118 @@
+"""Checklists (检查表): what an inspector checks at a site type or along a class of road.
+
+An item's content (text, method, deduction…) is versioned: every change writes a new
+``ChecklistItemVersion`` and bumps ``ChecklistItem.version``, so an inspection done against
+version 1 keeps reading version 1 after the office rewrites the item.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chuangcheng.core.models import AppendOnlyModel, TimeStampedModel
+from chuangcheng.places.choices import RoadClass
+
+from .choices import ItemFamily
+
+
+class Checklist(TimeStampedModel):
+    """检查表 of one site type, or of the road segments of one road class."""
+
+    site_type = models.ForeignKey(
+        "places.SiteType",
+        verbose_name=_("点位类型"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checklists",
+    )
+    road_class = models.CharField(_("道路等级"), max_length=20, choices=RoadClass.choices, blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        ordering = ["road_class", "site_type__sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(site_type__isnull=False) & Q(road_class=""))
+                | (Q(site_type__isnull=True) & ~Q(road_class="")),
+                name="checklist_one_target",
+            ),
+            # One checklist per site type and per road class: the inspection form picks it by target.
+            models.UniqueConstraint(
+                fields=["site_type"], condition=Q(site_type__isnull=False), name="checklist_one_per_site_type"
+            ),
+            models.UniqueConstraint(
+                fields=["road_class"], condition=~Q(road_class=""), name="checklist_one_per_road_class"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemContent(models.Model):
+    """The fields of an item that are versioned."""
+
+    family = models.CharField(_("类别"), max_length=20, choices=ItemFamily.choices)
+    text = models.CharField(_("检查内容"), max_length=200)
+    method = models.CharField(_("检查方法"), max_length=300, blank=True)
+    deduction = models.DecimalField(_("扣分"), max_digits=4, decimal_places=1)
+    photo_required = models.BooleanField(_("不合格须拍照"), default=True)
+    case_category = models.ForeignKey(
+        "cases.Category",
+        verbose_name=_("不合格时立案类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    CONTENT_FIELDS = ("family", "text", "method", "deduction", "photo_required", "case_category")
+
+    class Meta:
+        abstract = True
+
+
+class ChecklistItem(ItemContent, TimeStampedModel):
+    """One line of a checklist, holding its current content and version number."""
+
+    checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.CASCADE, related_name="items")
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    indicators = models.ManyToManyField(
+        "indicators.IndicatorNode", verbose_name=_("对应测评指标"), blank=True, related_name="checklist_items"
+    )
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["checklist", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChecklistItemVersion(ItemContent, AppendOnlyModel):
+    """The content of an item as it was from one change to the next; inspections point here."""
+
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "org.Person", verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("检查项版本")
+        verbose_name_plural = _("检查项版本")
+        ordering = ["item", "number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="checklist_item_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.text}（第 {self.number} 版）"
