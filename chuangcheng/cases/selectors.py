@@ -152,11 +152,24 @@ def duplicate_candidates_for_user(
     Scoped like every other read: a reporter is offered their own earlier reports, a unit the
     cases it may see, and nobody a case of another unit through this side door.
     """
+    return _open_cases_near(Case.objects.filter(_scope_q(user)), category, lon, lat, exclude, radius_m)
+
+
+def open_cases_near(
+    *, category: Category, lon: float, lat: float, radius_m: float | None = None
+) -> list[tuple[Case, float]]:
+    """Every open case of the same 小类 within the radius, nearest first: for the system's own decisions
+    (an inspection failure joins an open case instead of opening a second), never shown as a list."""
+    return _open_cases_near(Case.objects.all(), category, lon, lat, None, radius_m)
+
+
+def _open_cases_near(
+    qs: QuerySet[Case], category: Category, lon: float, lat: float, exclude: int | None, radius_m: float | None
+) -> list[tuple[Case, float]]:
     radius = settings.CASE_DUPLICATE_RADIUS_METERS if radius_m is None else radius_m
     d_lat = radius / 111_000
     d_lon = radius / (111_000 * max(math.cos(math.radians(lat)), 0.01))
-    qs = Case.objects.filter(
-        _scope_q(user),
+    qs = qs.filter(
         category=category,
         status__in=Status.open(),
         lon__range=(lon - d_lon, lon + d_lon),

@@ -10,3 +10,15 @@ class ItemFamily(models.TextChoices):
     ORDER = "order", _("公共秩序")
     FACILITIES = "facilities", _("基础设施")
     SERVICE = "service", _("行业规范与服务")
+
+
+class InspectionKind(models.TextChoices):
+    PATROL = "patrol", _("日巡查")
+    CHECK = "check", _("周检查")
+    MOCK = "mock", _("模拟测评")
+
+
+class Outcome(models.TextChoices):
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+    NOT_APPLICABLE = "na", _("不适用")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from chuangcheng.core.models import AppendOnlyModel, TimeStampedModel
 from chuangcheng.places.choices import RoadClass
 
-from .choices import ItemFamily
+from .choices import InspectionKind, ItemFamily, Outcome
 
 
 class Checklist(TimeStampedModel):
@@ -116,3 +116,75 @@ class ChecklistItemVersion(ItemContent, AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.text}（第 {self.number} 版）"
+
+
+class Inspection(TimeStampedModel):
+    """One inspection of a site or a road segment against its checklist, submitted whole."""
+
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
+    inspector = models.ForeignKey(
+        "org.Person", verbose_name=_("检查人"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(
+        "places.Site", verbose_name=_("点位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    segment = models.ForeignKey(
+        "places.RoadSegment", verbose_name=_("路段"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    deductions = models.DecimalField(_("扣分合计"), max_digits=6, decimal_places=1, default=0)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("检查记录")
+        verbose_name_plural = _("检查记录")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(site__isnull=False) & Q(segment__isnull=True))
+                | (Q(site__isnull=True) & Q(segment__isnull=False)),
+                name="inspection_one_place",
+            ),
+            # A retried submission (weak signal) returns the first inspection: one per inspector and key.
+            models.UniqueConstraint(
+                fields=["inspector", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="inspection_idempotency_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist}（{self.submitted_at:%Y-%m-%d}）"
+
+
+class InspectionResult(models.Model):
+    """One item's outcome in an inspection, against the item version it was checked with."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查记录"), on_delete=models.CASCADE, related_name="results"
+    )
+    item_version = models.ForeignKey(
+        ChecklistItemVersion, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="results"
+    )
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    deduction = models.DecimalField(_("扣分"), max_digits=4, decimal_places=1, default=0)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("问题案卷"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case_opened = models.BooleanField(_("新立案卷"), default=False)
+
+    class Meta:
+        verbose_name = _("检查结果")
+        verbose_name_plural = _("检查结果")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item_version"], name="inspection_result_one_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_version.text}：{self.get_outcome_display()}"

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from chuangcheng.cases.selectors import subcategories_by_name
+from chuangcheng.cases.choices import Source
+from chuangcheng.cases.models import Case
+from chuangcheng.cases.selectors import open_cases_near, subcategories_by_name
+from chuangcheng.cases.services import case_report
+from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
+from chuangcheng.core.errors import DomainError
+from chuangcheng.core.photos import ProcessedPhoto
+from chuangcheng.org.access import require_role
+from chuangcheng.org.choices import Role
 from chuangcheng.places.choices import RoadClass
-from chuangcheng.places.models import SiteType
+from chuangcheng.places.models import RoadSegment, Site, SiteType
 
 from . import checklist_seed
-from .models import Checklist, ChecklistItem, ChecklistItemVersion
+from .choices import InspectionKind, Outcome
+from .models import Checklist, ChecklistItem, ChecklistItemVersion, Inspection, InspectionResult
+from .selectors import active_items, checklist_for_segment, checklist_for_site
 
 LISTED_FIELDS = ("sort_order", "is_active")
 
@@ -108,3 +120,156 @@ def checklists_seed(*, by: Any = None) -> SeedResult:
     if created:
         log_action(None, "inspections.checklist.seed", by=by, data={"checklists": created, "items": items})
     return SeedResult(checklists=created, items=items)
+
+
+# ---- inspections ------------------------------------------------------------------------------
+
+INSPECTOR_ROLES = (Role.INSPECTOR, Role.ROAD_CHIEF, Role.SUPERVISOR, Role.OFFICE)
+FULL_SCORE = Decimal("100")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The inspector's verdict on one item, with the photos taken of a failure."""
+
+    item_id: int
+    outcome: str
+    note: str = ""
+    photos: Sequence[ProcessedPhoto] = ()
+
+
+def _checklist_of(site: Site | None, segment: RoadSegment | None) -> Checklist:
+    if (site is None) == (segment is None):
+        raise DomainError(_("请选择一个点位或一个路段"))
+    checklist = checklist_for_site(site) if site is not None else checklist_for_segment(segment)  # type: ignore[arg-type]
+    if checklist is None:
+        raise DomainError(_("该点位或路段还没有启用的检查表"))
+    return checklist
+
+
+def _answers_by_item(answers: Sequence[Answer], items: dict[int, ChecklistItem]) -> dict[int, Answer]:
+    """Every active item answered exactly once, with a known outcome and the photo a failure needs."""
+    found: dict[int, Answer] = {}
+    for answer in answers:
+        item = items.get(answer.item_id)
+        if item is None:
+            raise DomainError(_("检查项已停用或不属于本检查表，请刷新后重新检查"))
+        if answer.item_id in found:
+            raise DomainError(_("“%(item)s”填写了两次") % {"item": item.text})
+        if answer.outcome not in Outcome.values:
+            raise DomainError(_("“%(item)s”的结果无效") % {"item": item.text})
+        if answer.outcome == Outcome.FAIL and item.photo_required and not answer.photos:
+            raise DomainError(_("“%(item)s”不合格，须拍照") % {"item": item.text})
+        found[answer.item_id] = answer
+    if missing := [item.text for pk, item in items.items() if pk not in found]:
+        raise DomainError(
+            _("还有 %(count)d 项未检查：%(items)s") % {"count": len(missing), "items": "、".join(missing[:3])}
+        )
+    return found
+
+
+def _place_point(site: Site | None, segment: RoadSegment | None) -> tuple[float, float]:
+    """Where a failure's case lies: the site's point, or the middle of the segment's bounding box."""
+    if site is not None:
+        return site.lon, site.lat
+    assert segment is not None
+    return (segment.min_lon + segment.max_lon) / 2, (segment.min_lat + segment.max_lat) / 2
+
+
+def _case_for_failure(
+    inspection: Inspection, item: ChecklistItem, answer: Answer, place: tuple[float, float]
+) -> tuple[Case, bool]:
+    """The open case of the item's category within the duplicate radius, or a new one (case, opened)."""
+    category = item.case_category
+    assert category is not None
+    if near := open_cases_near(category=category, lon=place[0], lat=place[1]):
+        return near[0][0], False
+    source = Source.PATROL if inspection.kind == InspectionKind.PATROL else Source.INSPECTION
+    text = f"{inspection.checklist.name}：{item.text}" + (f"（{answer.note}）" if answer.note else "")
+    target = inspection.site or inspection.segment
+    case, _created = case_report(
+        by=inspection.inspector,
+        source=source,
+        category=category,
+        description=text,
+        lon=place[0],
+        lat=place[1],
+        photos=answer.photos,
+        address=str(target),
+    )
+    return case, True
+
+
+def _earlier(by: Any, key: str) -> Inspection | None:
+    """The inspection this inspector already submitted with this key (a retry), if any."""
+    return Inspection.objects.filter(inspector=by, idempotency_key=key).first() if key else None
+
+
+@transaction.atomic
+def inspection_submit(
+    *,
+    by: Any,
+    kind: str,
+    answers: Sequence[Answer],
+    site: Site | None = None,
+    segment: RoadSegment | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    note: str = "",
+    idempotency_key: str = "",
+) -> tuple[Inspection, bool]:
+    """Submit a whole inspection: score it, and open (or join) a case for each failed item with a category.
+
+    With an ``idempotency_key`` a retried submission (a phone that lost its signal) returns the
+    first inspection instead of recording a second one.
+    """
+    require_role(by, *INSPECTOR_ROLES, action=pgettext("transition", "提交检查"))
+    if existing := _earlier(by, idempotency_key):
+        return existing, False
+    if kind not in InspectionKind.values:
+        raise DomainError(_("未知的检查类型"))
+    checklist = _checklist_of(site, segment)
+    items = {item.pk: item for item in active_items(checklist)}
+    verdicts = _answers_by_item(answers, items)
+    failed = [items[pk] for pk, answer in verdicts.items() if answer.outcome == Outcome.FAIL]
+    deductions = sum((item.deduction for item in failed), Decimal("0"))
+    inspection = Inspection(
+        kind=kind,
+        inspector=by,
+        checklist=checklist,
+        site=site,
+        segment=segment,
+        submitted_at=transitions.now(),
+        lon=lon,
+        lat=lat,
+        note=note.strip(),
+        deductions=deductions,
+        score=max(Decimal("0"), FULL_SCORE - deductions),
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            inspection.save()
+    except IntegrityError:
+        if existing := _earlier(by, idempotency_key):
+            return existing, False
+        raise
+    versions = {
+        v.item_id: v
+        for v in ChecklistItemVersion.objects.filter(item__in=items.values())
+        if v.number == items[v.item_id].version
+    }
+    place = _place_point(site, segment)
+    results = []
+    for pk, answer in verdicts.items():
+        item = items[pk]
+        result = InspectionResult(
+            inspection=inspection, item_version=versions[pk], outcome=answer.outcome, note=answer.note.strip()
+        )
+        if answer.outcome == Outcome.FAIL:
+            result.deduction = item.deduction
+            if item.case_category is not None:
+                result.case, result.case_opened = _case_for_failure(inspection, item, answer, place)
+        results.append(result)
+    InspectionResult.objects.bulk_create(results)
+    return inspection, True
