@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from pytest_django.fixtures import Settings
 
 from chuangcheng.core import workcalendar
+from chuangcheng.core.photos import ProcessedPhoto, process_photo
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.services import membership_grant, person_create, unit_create
@@ -113,3 +117,14 @@ MISSING_2027 = "2027 年的法定节假日尚未录入"
 def late_2026() -> Iterator[None]:
     with time_machine.travel(LATE_2026, tick=False):
         yield
+
+
+def jpeg_bytes(colour: str = "red", exif: Image.Exif | None = None) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG", **({"exif": exif} if exif is not None else {}))
+    return buffer.getvalue()
+
+
+def photo(colour: str = "red", exif: Image.Exif | None = None) -> ProcessedPhoto:
+    """A phone photo as the views hand it to the services: checked and re-encoded."""
+    return process_photo(SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes(colour, exif), content_type="image/jpeg"))

@@ -7,6 +7,8 @@ version 1 keeps reading version 1 after the office rewrites the item.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +98,13 @@ class ChecklistItem(ItemContent, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+    def current_version(self, by: Any = None) -> ChecklistItemVersion:
+        """An unsaved snapshot of the item's content as its version ``self.version``."""
+        content = {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+        return ChecklistItemVersion(
+            item=self, number=self.version, created_by=by if getattr(by, "pk", None) else None, **content
+        )
 
 
 class ChecklistItemVersion(ItemContent, AppendOnlyModel):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -32,13 +33,6 @@ from .selectors import active_items, checklist_for_segment, checklist_for_site
 LISTED_FIELDS = ("sort_order", "is_active")
 
 
-def _write_version(item: ChecklistItem, by: Any) -> ChecklistItemVersion:
-    content = {name: getattr(item, name) for name in ChecklistItem.CONTENT_FIELDS}
-    return ChecklistItemVersion.objects.create(
-        item=item, number=item.version, created_by=by if getattr(by, "pk", None) else None, **content
-    )
-
-
 @transaction.atomic
 def checklist_item_save(*, item: ChecklistItem, by: Any) -> ChecklistItem:
     """Save an item edited as a whole. A change of its content starts a new version (inspections
@@ -47,7 +41,7 @@ def checklist_item_save(*, item: ChecklistItem, by: Any) -> ChecklistItem:
     if item.pk is None:
         item.version = 1
         item.save()
-        _write_version(item, by)
+        item.current_version(by).save()
         log_action(item, "inspections.item.create", by=by, data=snapshot(item, ChecklistItem.CONTENT_FIELDS))
         return item
     stored = ChecklistItem.objects.select_for_update().get(pk=item.pk)
@@ -57,7 +51,7 @@ def checklist_item_save(*, item: ChecklistItem, by: Any) -> ChecklistItem:
     item.version = stored.version + 1 if content_changed else stored.version
     item.save()
     if content_changed:
-        _write_version(item, by)
+        item.current_version(by).save()
     if diff:
         log_action(item, "inspections.item.change", by=by, data={**diff, "version": item.version})
     return item
@@ -112,10 +106,7 @@ def checklists_seed(*, by: Any = None) -> SeedResult:
             continue
         checklist = Checklist.objects.create(name=name, **target)
         new = ChecklistItem.objects.bulk_create(_items_of(checklist, rows, categories))
-        ChecklistItemVersion.objects.bulk_create(
-            ChecklistItemVersion(item=item, number=1, **{f: getattr(item, f) for f in ChecklistItem.CONTENT_FIELDS})
-            for item in new
-        )
+        ChecklistItemVersion.objects.bulk_create(item.current_version() for item in new)
         created, items = created + 1, items + len(new)
     if created:
         log_action(None, "inspections.checklist.seed", by=by, data={"checklists": created, "items": items})
@@ -139,9 +130,12 @@ class Answer:
 
 
 def _checklist_of(site: Site | None, segment: RoadSegment | None) -> Checklist:
-    if (site is None) == (segment is None):
+    if site is not None and segment is None:
+        checklist = checklist_for_site(site)
+    elif segment is not None and site is None:
+        checklist = checklist_for_segment(segment)
+    else:
         raise DomainError(_("请选择一个点位或一个路段"))
-    checklist = checklist_for_site(site) if site is not None else checklist_for_segment(segment)  # type: ignore[arg-type]
     if checklist is None:
         raise DomainError(_("该点位或路段还没有启用的检查表"))
     return checklist
@@ -254,11 +248,8 @@ def inspection_submit(
         if existing := _earlier(by, idempotency_key):
             return existing, False
         raise
-    versions = {
-        v.item_id: v
-        for v in ChecklistItemVersion.objects.filter(item__in=items.values())
-        if v.number == items[v.item_id].version
-    }
+    in_force = ChecklistItemVersion.objects.filter(item__in=items.values(), number=F("item__version"))
+    versions = {version.item_id: version for version in in_force}
     place = _place_point(site, segment)
     results = []
     for pk, answer in verdicts.items():

@@ -7,21 +7,17 @@ end is unambiguously town_a's; ``case_at`` reports one there.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangcheng.cases import services
 from chuangcheng.cases.choices import Source
 from chuangcheng.cases.models import Case, CaseEvent, Category
-from chuangcheng.conftest import World
-from chuangcheng.core.photos import ProcessedPhoto, process_photo
+from chuangcheng.conftest import World, photo
 from chuangcheng.places.models import Grid, RoadSegment
 from chuangcheng.places.services import grid_save, segment_save
 
@@ -32,17 +28,6 @@ SPOT = (114.305, 34.80005)  # on 人民路, inside the grid: routed to 城关街
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-def jpeg_bytes(colour: str = "red", exif: Image.Exif | None = None) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG", **({"exif": exif} if exif is not None else {}))
-    return buffer.getvalue()
-
-
-def photo(colour: str = "red", exif: Image.Exif | None = None) -> ProcessedPhoto:
-    """A phone photo as the views hand it to the services: checked and re-encoded."""
-    return process_photo(SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes(colour, exif), content_type="image/jpeg"))
 
 
 def snapshot(case: Case) -> tuple[str, int, int]:

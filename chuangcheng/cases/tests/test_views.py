@@ -18,8 +18,9 @@ from PIL import Image
 
 from chuangcheng.cases.choices import ExtensionStatus, PhotoKind, Status
 from chuangcheng.cases.models import Case, CaseEvent, CasePhoto
+from chuangcheng.conftest import jpeg_bytes
 
-from .conftest import SPOT, jpeg_bytes, snapshot
+from .conftest import SPOT, snapshot
 
 
 def upload(name: str = "IMG_0001.jpg", data: bytes | None = None) -> SimpleUploadedFile:

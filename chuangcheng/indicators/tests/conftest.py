@@ -8,7 +8,6 @@ by the office persona, led by 城关街道 (world.town_a) unless a test says oth
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
 from chuangcheng.indicators.models import Campaign, IndicatorNode, Task
@@ -139,12 +137,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 def pdf_bytes() -> bytes:
     return b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def jpeg_bytes(colour: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def pdf_evidence(name: str = "方案.pdf"):

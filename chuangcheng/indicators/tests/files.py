@@ -8,7 +8,9 @@ import struct
 import docx
 import openpyxl
 
-from .conftest import jpeg_bytes, pdf_bytes  # noqa: F401  (re-exported for the tests)
+from chuangcheng.conftest import jpeg_bytes  # noqa: F401  (re-exported for the tests)
+
+from .conftest import pdf_bytes  # noqa: F401  (re-exported for the tests)
 
 
 def docx_bytes(text: str = "创建工作方案") -> bytes:

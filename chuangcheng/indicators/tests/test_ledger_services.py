@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 
+from chuangcheng.conftest import jpeg_bytes
 from chuangcheng.core.errors import DomainError
 from chuangcheng.indicators import services
 from chuangcheng.indicators.choices import EvidenceType, NoticeStatus, ReportStatus, TaskAction, TaskStatus
 from chuangcheng.indicators.models import Evidence, ProgressReport, Task, TaskEvent
 from chuangcheng.notifications.models import Notification
 
-from .conftest import at, jpeg_bytes, pdf_evidence, upload
+from .conftest import at, pdf_evidence, upload
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

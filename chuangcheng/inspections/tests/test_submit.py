@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangcheng.cases.choices import Source, Status
 from chuangcheng.cases.models import Case
 from chuangcheng.cases.services import seed_categories
+from chuangcheng.conftest import photo
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.photos import ProcessedPhoto, process_photo
 from chuangcheng.inspections.choices import InspectionKind, Outcome
 from chuangcheng.inspections.models import Checklist, ChecklistItem, Inspection, InspectionResult
 from chuangcheng.inspections.selectors import active_items
@@ -28,12 +25,6 @@ LON, LAT = 114.305, 34.8
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def photo() -> ProcessedPhoto:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), "red").save(buffer, "JPEG")
-    return process_photo(SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg"))
 
 
 @pytest.fixture
