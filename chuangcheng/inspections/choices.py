@@ -22,3 +22,20 @@ class Outcome(models.TextChoices):
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
     NOT_APPLICABLE = "na", _("不适用")
+
+
+class PlanStatus(models.TextChoices):
+    """A 周检查 or 模拟测评 from drafting to its closing."""
+
+    DRAFT = "draft", _("草稿")
+    ACTIVE = "active", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class VisitState(models.TextChoices):
+    """Where a planned visit stands; derived from its dates and inspection, never stored."""
+
+    DONE = "done", _("已完成")
+    PENDING = "pending", _("待检查")
+    MISSED = "missed", _("漏巡")
+    OVERDUE = "overdue", _("逾期未检")

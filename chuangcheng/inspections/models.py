@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chuangcheng.core.models import AppendOnlyModel, TimeStampedModel
 from chuangcheng.places.choices import RoadClass
 
-from .choices import InspectionKind, ItemFamily, Outcome
+from .choices import InspectionKind, ItemFamily, Outcome, PlanStatus
 
 
 class Checklist(TimeStampedModel):
@@ -141,6 +142,13 @@ class Inspection(TimeStampedModel):
     segment = models.ForeignKey(
         "places.RoadSegment", verbose_name=_("路段"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who answered for the place and which town it lay in when it was inspected (kept, not re-derived).
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "org.Unit", verbose_name=_("乡镇/街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("提交时间"))
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
@@ -165,6 +173,11 @@ class Inspection(TimeStampedModel):
                 condition=~Q(idempotency_key=""),
                 name="inspection_idempotency_key",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["submitted_at"], name="inspection_submitted_idx"),
+            models.Index(fields=["site", "submitted_at"], name="inspection_site_idx"),
+            models.Index(fields=["segment", "submitted_at"], name="inspection_segment_idx"),
         ]
 
     def __str__(self) -> str:
@@ -197,3 +210,221 @@ class InspectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_version.text}：{self.get_outcome_display()}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo of a failed item, re-encoded without EXIF (core.photos), with where and when it was taken."""
+
+    result = models.ForeignKey(
+        InspectionResult, verbose_name=_("检查结果"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.CharField(max_length=255)
+    thumbnail = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查照片")
+        verbose_name_plural = _("检查照片")
+        ordering = ["result", "pk"]
+
+    def __str__(self) -> str:
+        return self.image
+
+
+class PatrolRule(TimeStampedModel):
+    """日巡查 rule: how often every site of a type (or segment of a road class) is visited, optionally in one town."""
+
+    site_type = models.ForeignKey(
+        "places.SiteType", verbose_name=_("点位类型"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    road_class = models.CharField(_("道路等级"), max_length=20, choices=RoadClass.choices, blank=True)
+    town = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("乡镇/街道"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("留空表示全县"),
+    )
+    times_per_week = models.PositiveSmallIntegerField(
+        _("每周次数"), default=7, validators=[MinValueValidator(1), MaxValueValidator(7)], help_text=_("7 即每天")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("巡查规则")
+        verbose_name_plural = _("巡查规则")
+        ordering = ["road_class", "site_type__sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(site_type__isnull=False) & Q(road_class=""))
+                | (Q(site_type__isnull=True) & ~Q(road_class="")),
+                name="patrol_rule_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(times_per_week__gte=1) & Q(times_per_week__lte=7), name="patrol_rule_times_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.site_type.name if self.site_type_id and self.site_type else self.get_road_class_display()
+        return f"{target}：每周 {self.times_per_week} 次"
+
+
+class Plan(TimeStampedModel):
+    """周检查 (a seeded sample per type and town) or 模拟测评 (a campaign-wide sample by the national method)."""
+
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    campaign = models.ForeignKey(
+        "indicators.Campaign",
+        verbose_name=_("创建项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    starts_on = models.DateField(_("开始日期"))
+    due_on = models.DateField(_("截止日期"))
+    seed = models.BigIntegerField(_("抽样种子"), help_text=_("同一种子重抽得到同一样本"))
+    # {"site_types": {"<SiteType.code>": n}, "road_classes": {"<RoadClass>": n}, "per_town": bool}
+    sample = models.JSONField(_("抽样规则"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "org.Person", verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("检查计划")
+        verbose_name_plural = _("检查计划")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind=InspectionKind.PATROL), name="plan_not_patrol"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("starts_on")), name="plan_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """检查组 of a plan: the people who inspect its share of the sample."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("检查计划"), on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("名称"), max_length=50)
+    leader = models.ForeignKey(
+        "org.Person", verbose_name=_("组长"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    members = models.ManyToManyField("org.Person", verbose_name=_("组员"), blank=True, related_name="inspection_teams")
+
+    class Meta:
+        verbose_name = _("检查组")
+        verbose_name_plural = _("检查组")
+        ordering = ["plan", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="team_name_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visit(models.Model):
+    """One planned visit: a site or segment to inspect by a person (日巡查) or a team (plan), between two dates.
+
+    Its state is derived (``selectors``): done when an inspection of it was submitted by the end of
+    ``due_on``; after that day, an undone patrol visit is 漏巡 and an undone plan visit 逾期未检.
+    """
+
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("检查计划"), null=True, blank=True, on_delete=models.CASCADE, related_name="visits"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("检查组"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    assignee = models.ForeignKey(
+        "org.Person", verbose_name=_("巡查人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    site = models.ForeignKey(
+        "places.Site", verbose_name=_("点位"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    segment = models.ForeignKey(
+        "places.RoadSegment", verbose_name=_("路段"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    town = models.ForeignKey(
+        "org.Unit", verbose_name=_("乡镇/街道"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts_on = models.DateField(_("开始日期"))
+    due_on = models.DateField(_("截止日期"))
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("计划点位")
+        verbose_name_plural = _("计划点位")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(site__isnull=False) & Q(segment__isnull=True))
+                | (Q(site__isnull=True) & Q(segment__isnull=False)),
+                name="visit_one_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=InspectionKind.PATROL, plan__isnull=True)
+                | (~Q(kind=InspectionKind.PATROL) & Q(plan__isnull=False)),
+                name="visit_patrol_has_no_plan",
+            ),
+            # A night's regeneration never doubles a day's patrol visit of a place.
+            models.UniqueConstraint(
+                fields=["due_on", "site"],
+                condition=Q(kind=InspectionKind.PATROL, site__isnull=False),
+                name="visit_patrol_site_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["due_on", "segment"],
+                condition=Q(kind=InspectionKind.PATROL, segment__isnull=False),
+                name="visit_patrol_segment_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "site"], condition=Q(site__isnull=False), name="visit_plan_site_once"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "segment"], condition=Q(segment__isnull=False), name="visit_plan_segment_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "due_on"], name="visit_assignee_day_idx"),
+            models.Index(fields=["kind", "due_on"], name="visit_kind_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site or self.segment}（{self.due_on:%Y-%m-%d}）"
+
+
+class CampaignInspectionSettings(models.Model):
+    """How readiness reads inspections for one campaign: the window of inspections it counts."""
+
+    campaign = models.OneToOneField(
+        "indicators.Campaign", verbose_name=_("创建项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("统计窗口（天）"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("实地考察指标的预测得分取最近多少天的检查结果"),
+    )
+
+    class Meta:
+        verbose_name = _("检查统计设置")
+        verbose_name_plural = _("检查统计设置")
+
+    def __str__(self) -> str:
+        return str(self.campaign)

@@ -24,6 +24,7 @@ from chuangcheng.org.access import require_role
 from chuangcheng.org.choices import Role
 from chuangcheng.places.choices import RoadClass
 from chuangcheng.places.models import RoadSegment, Site, SiteType
+from chuangcheng.places.selectors import town_of
 
 from . import checklist_seed
 from .choices import InspectionKind, Outcome
@@ -223,6 +224,8 @@ def inspection_submit(
     if kind not in InspectionKind.values:
         raise DomainError(_("未知的检查类型"))
     checklist = _checklist_of(site, segment)
+    place = site if site is not None else segment
+    assert place is not None  # _checklist_of refuses neither or both
     items = {item.pk: item for item in active_items(checklist)}
     verdicts = _answers_by_item(answers, items)
     failed = [items[pk] for pk, answer in verdicts.items() if answer.outcome == Outcome.FAIL]
@@ -233,6 +236,8 @@ def inspection_submit(
         checklist=checklist,
         site=site,
         segment=segment,
+        unit_id=place.unit_id,
+        town_id=town_of(place),
         submitted_at=transitions.now(),
         lon=lon,
         lat=lat,
@@ -250,7 +255,7 @@ def inspection_submit(
         raise
     in_force = ChecklistItemVersion.objects.filter(item__in=items.values(), number=F("item__version"))
     versions = {version.item_id: version for version in in_force}
-    place = _place_point(site, segment)
+    point = _place_point(site, segment)
     results = []
     for pk, answer in verdicts.items():
         item = items[pk]
@@ -260,7 +265,7 @@ def inspection_submit(
         if answer.outcome == Outcome.FAIL:
             result.deduction = item.deduction
             if item.case_category is not None:
-                result.case, result.case_opened = _case_for_failure(inspection, item, answer, place)
+                result.case, result.case_opened = _case_for_failure(inspection, item, answer, point)
         results.append(result)
     InspectionResult.objects.bulk_create(results)
     return inspection, True

@@ -107,6 +107,17 @@ def route_point(lon: float, lat: float, *, crs: str = "wgs84", radius_m: float |
     )
 
 
+def town_of(place: Site | RoadSegment) -> int | None:
+    """The 乡镇/街道 a site or segment lies in: the street of the grid holding it, else the town above its unit."""
+    index = holder.get()
+    if isinstance(place, Site):
+        grid_id = index.containing_grid(project_point(place.lon, place.lat))
+        return index.grid_towns.get(grid_id) if grid_id is not None else index.site_towns.get(place.pk)
+    if place.grid_id is not None:
+        return index.grid_towns.get(place.grid_id)
+    return index.segment_towns.get(place.pk)
+
+
 def responsibility_at(
     lon: float, lat: float, *, user: Person, crs: str = "wgs84", radius_m: float | None = None
 ) -> Responsibility:

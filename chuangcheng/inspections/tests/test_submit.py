@@ -15,8 +15,8 @@ from chuangcheng.inspections.choices import InspectionKind, Outcome
 from chuangcheng.inspections.models import Checklist, ChecklistItem, Inspection, InspectionResult
 from chuangcheng.inspections.selectors import active_items
 from chuangcheng.inspections.services import Answer, checklist_item_save, checklists_seed, inspection_submit
-from chuangcheng.places.models import Site, SiteType
-from chuangcheng.places.services import site_save
+from chuangcheng.places.models import Grid, Site, SiteType
+from chuangcheng.places.services import grid_save, site_save
 
 pytestmark = pytest.mark.django_db
 LON, LAT = 114.305, 34.8
@@ -171,3 +171,20 @@ def test_a_site_of_a_type_without_an_active_checklist_is_refused(world, market):
 
     with pytest.raises(DomainError, match="还没有启用的检查表"):
         inspection_submit(by=world.inspector, kind="patrol", site=market, answers=[])
+
+
+def test_an_inspection_keeps_the_responsible_unit_and_the_town_whose_grid_holds_the_site(world):
+    """A department's market lying in 城南街道's grid counts for 城南街道 and for the department."""
+    seed_categories()
+    checklists_seed()
+    square = [[LON - 0.01, LAT - 0.01], [LON + 0.01, LAT - 0.01], [LON + 0.01, LAT + 0.01], [LON - 0.01, LAT - 0.01]]
+    grid_save(
+        grid=Grid(code="410221002001001", name="城南一网格", street=world.town_b),
+        geometry={"type": "Polygon", "coordinates": [square]},
+    )
+    site = Site(code="P-02", name="城南菜市场", site_type=SiteType.objects.get(code="market"), unit=world.housing)
+    site = site_save(site=site, geometry={"type": "Point", "coordinates": [LON, LAT]})
+
+    inspection, _ = inspection_submit(by=world.inspector, kind=InspectionKind.PATROL, site=site, answers=answers(site))
+
+    assert (inspection.unit, inspection.town) == (world.housing, world.town_b)
