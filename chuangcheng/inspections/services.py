@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -19,7 +20,7 @@ from chuangcheng.cases.services import case_report
 from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
-from chuangcheng.core.photos import ProcessedPhoto
+from chuangcheng.core.photos import ProcessedPhoto, save_photo
 from chuangcheng.org.access import require_role
 from chuangcheng.org.choices import Role
 from chuangcheng.places.choices import RoadClass
@@ -28,7 +29,15 @@ from chuangcheng.places.selectors import town_of
 
 from . import checklist_seed
 from .choices import InspectionKind, Outcome
-from .models import Checklist, ChecklistItem, ChecklistItemVersion, Inspection, InspectionResult
+from .models import (
+    Checklist,
+    ChecklistItem,
+    ChecklistItemVersion,
+    Inspection,
+    InspectionPhoto,
+    InspectionResult,
+    Visit,
+)
 from .selectors import active_items, checklist_for_segment, checklist_for_site
 
 LISTED_FIELDS = ("sort_order", "is_active")
@@ -212,6 +221,7 @@ def inspection_submit(
     lat: float | None = None,
     note: str = "",
     idempotency_key: str = "",
+    visit: Visit | None = None,
 ) -> tuple[Inspection, bool]:
     """Submit a whole inspection: score it, and open (or join) a case for each failed item with a category.
 
@@ -223,6 +233,11 @@ def inspection_submit(
         return existing, False
     if kind not in InspectionKind.values:
         raise DomainError(_("未知的检查类型"))
+    if visit is not None and (visit.site_id, visit.segment_id) != (
+        site.pk if site else None,
+        segment.pk if segment else None,
+    ):
+        raise DomainError(_("计划点位与所检查的点位不一致，请刷新后重试"))
     checklist = _checklist_of(site, segment)
     place = site if site is not None else segment
     assert place is not None  # _checklist_of refuses neither or both
@@ -268,4 +283,37 @@ def inspection_submit(
                 result.case, result.case_opened = _case_for_failure(inspection, item, answer, point)
         results.append(result)
     InspectionResult.objects.bulk_create(results)
+    _store_photos(results, verdicts)
+    if visit is not None:
+        _mark_visited(visit, inspection)
     return inspection, True
+
+
+def _store_photos(results: Sequence[InspectionResult], verdicts: dict[int, Answer]) -> None:
+    """Keep every failure's photos with its result (content-addressed files, as the cases' photos)."""
+    rows = []
+    for result in results:
+        for photo in verdicts[result.item_version.item_id].photos:
+            path, thumb = save_photo(photo, prefix="inspections")
+            lon, lat = photo.gps if photo.gps else (None, None)
+            rows.append(
+                InspectionPhoto(
+                    result=result,
+                    image=path,
+                    thumbnail=thumb,
+                    sha256=photo.sha256,
+                    width=photo.width,
+                    height=photo.height,
+                    taken_at=photo.taken_at,
+                    lon=lon,
+                    lat=lat,
+                )
+            )
+    InspectionPhoto.objects.bulk_create(rows)
+
+
+def _mark_visited(visit: Visit, inspection: Inspection) -> None:
+    """The planned visit is done by this inspection, if it was not done already and its day has not passed."""
+    Visit.objects.filter(
+        pk=visit.pk, inspection__isnull=True, due_on__gte=timezone.localdate(inspection.submitted_at)
+    ).update(inspection=inspection, done_at=inspection.submitted_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chuangcheng.cases.choices import Source, Status
 from chuangcheng.cases.models import Case
@@ -12,7 +13,7 @@ from chuangcheng.cases.services import seed_categories
 from chuangcheng.conftest import photo
 from chuangcheng.core.errors import DomainError
 from chuangcheng.inspections.choices import InspectionKind, Outcome
-from chuangcheng.inspections.models import Checklist, ChecklistItem, Inspection, InspectionResult
+from chuangcheng.inspections.models import Checklist, ChecklistItem, Inspection, InspectionResult, Visit
 from chuangcheng.inspections.selectors import active_items
 from chuangcheng.inspections.services import Answer, checklist_item_save, checklists_seed, inspection_submit
 from chuangcheng.places.models import Grid, Site, SiteType
@@ -188,3 +189,35 @@ def test_an_inspection_keeps_the_responsible_unit_and_the_town_whose_grid_holds_
     inspection, _ = inspection_submit(by=world.inspector, kind=InspectionKind.PATROL, site=site, answers=answers(site))
 
     assert (inspection.unit, inspection.town) == (world.housing, world.town_b)
+
+
+def test_the_photos_of_a_failure_are_kept_with_its_result_even_without_a_case_category(world, market):
+    inspection, _ = inspection_submit(
+        by=world.inspector, kind=InspectionKind.PATROL, site=market, answers=answers(market, {"公平秤": "入口未设"})
+    )
+
+    [failed] = inspection.results.filter(outcome=Outcome.FAIL)
+    [kept] = failed.photos.all()
+    assert failed.case is None and kept.image.startswith("inspections/") and kept.width == 64
+
+
+def test_an_inspection_of_a_planned_place_marks_the_visit_done_and_another_place_is_refused(world, market):
+    today = timezone.localdate()
+    visit = Visit.objects.create(
+        kind=InspectionKind.PATROL, assignee=world.inspector, site=market, starts_on=today, due_on=today
+    )
+    other = site_save(
+        site=Site(code="P-09", name="西关市场", site_type=market.site_type, unit=world.town_a),
+        geometry={"type": "Point", "coordinates": [LON + 0.01, LAT]},
+    )
+
+    with pytest.raises(DomainError, match="计划点位与所检查的点位不一致"):
+        inspection_submit(
+            by=world.inspector, kind=InspectionKind.PATROL, site=other, answers=answers(other), visit=visit
+        )
+    inspection, _ = inspection_submit(
+        by=world.inspector, kind=InspectionKind.PATROL, site=market, answers=answers(market), visit=visit
+    )
+
+    visit.refresh_from_db()
+    assert visit.inspection == inspection and visit.done_at == inspection.submitted_at
