@@ -28,6 +28,7 @@ from chuangcheng.cases.api import router as cases_router
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.schemas import ErrorOut
 from chuangcheng.indicators.api import router as indicators_router
+from chuangcheng.inspections.api import router as inspections_router
 from chuangcheng.notifications.api import router as notifications_router
 from chuangcheng.org.api import router as org_router
 from chuangcheng.places.api import router as places_router
@@ -77,6 +78,7 @@ api.add_router("/places/", places_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/indicators/", indicators_router)
+api.add_router("/inspections/", inspections_router)
 
 
 # ----- every answer is JSON ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inbox/", include("chuangcheng.notifications.urls")),
     path("cases/", include("chuangcheng.cases.urls")),
     path("indicators/", include("chuangcheng.indicators.urls")),
+    path("inspections/", include("chuangcheng.inspections.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""Pages of inspections: the street roles' phone pages: today's list, nearby sites, the inspection form."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
