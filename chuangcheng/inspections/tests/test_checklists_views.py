@@ -11,7 +11,7 @@ from django.urls import reverse
 from chuangcheng.cases.models import Category
 from chuangcheng.cases.services import seed_categories
 from chuangcheng.core.models import AuditEntry
-from chuangcheng.indicators.tests.conftest import campaign, framework  # noqa: F401
+from chuangcheng.indicators.tests import conftest as indicator_fixtures
 from chuangcheng.inspections.choices import InspectionKind, ItemFamily, Outcome
 from chuangcheng.inspections.models import Checklist, ChecklistItem, ChecklistItemVersion, InspectionResult
 from chuangcheng.inspections.selectors import active_items
@@ -21,6 +21,9 @@ from chuangcheng.places.models import Site, SiteType
 from chuangcheng.places.services import site_save
 
 pytestmark = pytest.mark.django_db
+# The indicators' fixtures: the campaign WMXC-2027 and a small framework (P1 → P1.1, P1.2 → three 测评内容).
+campaign = indicator_fixtures.campaign
+framework = indicator_fixtures.framework
 
 READERS = ("office", "supervisor", "leader", "inspector", "chief_a")
 NOT_READERS = ("admin_a", "handler_a", "volunteer")
