@@ -192,6 +192,25 @@ def checklist_export(request: AuthedRequest) -> HttpResponse:
     return export_response(request.user)
 
 
+@router.post(
+    "/checklists/import",
+    response={200: ChecklistImportResultOut, 403: ErrorOut},
+    summary="导入检查表（Excel）",
+    description=(
+        "仅创建办可用。multipart 表单：file 为 .xlsx 文件；partial 为 true 时只写入无误的行，"
+        "默认有任何错误则一行都不写入。"
+        "同一检查表内按检查内容匹配：已有的更新（内容变化保存为新版本），新的新增。文件读完并校验后总是返回 200："
+        "ok 表示每行都通过校验，written 表示是否写入了数据，errors 列出每个错误的行号、列名和说明。"
+    ),
+    url_name="inspections_checklist_import",
+)
+def checklist_import(request: AuthedRequest, file: File[UploadedFile], partial: Form[bool] = False) -> Any:
+    require_checklist_editor(request.user)
+    result = run_import(upload=file, by=request.user, partial=partial)
+    data = asdict(result)
+    return {**data, "ok": result.ok, "error_count": len(result.errors), "errors": data["errors"][:ERRORS_SHOWN]}
+
+
 @router.get(
     "/checklists",
     response={200: list[ChecklistOut], 403: ErrorOut},
@@ -278,22 +297,3 @@ def item_indicators(request: AuthedRequest, item_id: Id, payload: ChecklistLinks
         raise DomainError(_("指标不存在"))
     services.checklist_item_link_indicators(item=item, campaign=campaign, nodes=nodes, by=request.user)
     return _item_out(item)
-
-
-@router.post(
-    "/checklists/import",
-    response={200: ChecklistImportResultOut, 403: ErrorOut},
-    summary="导入检查表（Excel）",
-    description=(
-        "仅创建办可用。multipart 表单：file 为 .xlsx 文件；partial 为 true 时只写入无误的行，"
-        "默认有任何错误则一行都不写入。"
-        "同一检查表内按检查内容匹配：已有的更新（内容变化保存为新版本），新的新增。文件读完并校验后总是返回 200："
-        "ok 表示每行都通过校验，written 表示是否写入了数据，errors 列出每个错误的行号、列名和说明。"
-    ),
-    url_name="inspections_checklist_import",
-)
-def checklist_import(request: AuthedRequest, file: File[UploadedFile], partial: Form[bool] = False) -> Any:
-    require_checklist_editor(request.user)
-    result = run_import(upload=file, by=request.user, partial=partial)
-    data = asdict(result)
-    return {**data, "ok": result.ok, "error_count": len(result.errors), "errors": data["errors"][:ERRORS_SHOWN]}

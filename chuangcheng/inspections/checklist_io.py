@@ -144,10 +144,9 @@ LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 
 def target_label(checklist: Checklist) -> str:
-    """What the 检查表 column holds: the site type's name, or the road class's."""
-    if checklist.site_type_id and checklist.site_type:
-        return checklist.site_type.name
-    return str(RoadClass(checklist.road_class).label) if checklist.road_class else checklist.name
+    """What the 检查表 column holds: the checklist's name, which says its site type or road class
+    ("公园检查表", "背街小巷路段检查表": 背街小巷 alone is both a site type and a road class)."""
+    return checklist.name
 
 
 def node_label(node: IndicatorNode) -> str:
@@ -267,16 +266,26 @@ class ChecklistImporter:
         return result
 
     def _load(self) -> None:
-        self.targets: dict[str, tuple[str, Any]] = {}
-        for site_type in SiteType.objects.all():
-            for name in (site_type.name, site_type.code, f"{site_type.name}检查表"):
-                self.targets.setdefault(_key(name), ("site", site_type))
-        for value, label in RoadClass.choices:
-            for name in (str(label), value, f"{label}路段检查表", f"{label}检查表", f"{label}路段"):
-                self.targets.setdefault(_key(name), ("road", value))
+        # A checklist's own name first; then what names a site type or a road class (some words name both).
+        self.named: dict[str, tuple[str, Any]] = {}
         for checklist in Checklist.objects.select_related("site_type"):
             target = ("site", checklist.site_type) if checklist.site_type_id else ("road", checklist.road_class)
-            self.targets.setdefault(_key(checklist.name), target)
+            self.named.setdefault(_key(checklist.name), target)
+        self.targets: dict[str, list[tuple[str, Any]]] = {}
+
+        def add(names: Iterable[str], target: tuple[str, Any]) -> None:
+            for name in names:
+                found = self.targets.setdefault(_key(name), [])
+                if target not in found:
+                    found.append(target)
+
+        for site_type in SiteType.objects.all():
+            parts = [p for p in re.split(r"[/／]", site_type.name) if p.strip()]
+            add([site_type.name, site_type.code, f"{site_type.name}检查表", *parts], ("site", site_type))
+            self.named.setdefault(_key(f"{site_type.name}检查表"), ("site", site_type))
+        for value, label in RoadClass.choices:
+            add([str(label), value, f"{label}路段", f"{label}道路"], ("road", value))
+            self.named.setdefault(_key(f"{label}路段检查表"), ("road", value))
         self.families = {_key(str(label)): value for value, label in ItemFamily.choices}
         self.families |= {_key(value): value for value in ItemFamily.values}
         self.families |= {
@@ -352,9 +361,7 @@ class ChecklistImporter:
             return value
 
         raw_target = text("checklist", 100, required=True)
-        target = self.targets.get(_key(raw_target)) if raw_target else None
-        if raw_target and target is None:
-            error("checklist", _("没有名为“%(name)s”的点位类型或道路等级") % {"name": raw_target})
+        target = self._target(raw_target, lambda m: error("checklist", m)) if raw_target else None
         raw_family = text("family", 20, required=True)
         family = self.families.get(_key(raw_family)) if raw_family else None
         if raw_family and family is None:
@@ -373,6 +380,21 @@ class ChecklistImporter:
         return ItemRow(
             number, target, family, item_text, method, deduction, photo, category, indicators, bool(active), seq
         )
+
+    def _target(self, raw: str, error: Any) -> tuple[str, Any] | None:
+        if named := self.named.get(_key(raw)):
+            return named
+        found = self.targets.get(_key(raw), [])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            error(_("没有名为“%(name)s”的检查表、点位类型或道路等级") % {"name": raw})
+        else:
+            error(
+                _("“%(name)s”既是点位类型又是道路等级，请写“%(name)s检查表”（点位）或“%(name)s路段检查表”（道路）")
+                % {"name": raw}
+            )
+        return None
 
     def _deduction(self, raw: Any, error: Any) -> Decimal | None:
         text = re.sub(r"\s+", "", as_text(raw))
