@@ -117,7 +117,10 @@ COLUMNS = (
     ),
     Column("active", "启用", help=gettext_lazy("是/否；空白为是"), aliases=("是否启用",)),
     Column(
-        "seq", "序号", help=gettext_lazy("检查表内的顺序；空白则新项排在最后、已有项不变"), aliases=("排序", "顺序")
+        "seq",
+        "序号",
+        help=gettext_lazy("已有检查项在检查表内的顺序（导出时填写）；新增的检查项排在最后；空白则顺序不变"),
+        aliases=("排序", "顺序"),
     ),
     Column("version", "版本", readonly=True, help=gettext_lazy("仅供查看，导入时忽略")),
 )
@@ -523,8 +526,8 @@ class ChecklistImporter:
                 item.photo_required = row.photo
             item.case_category = row.category
             item.is_active = row.active
-            if row.seq is not None:
-                item.sort_order = row.seq - 1
+            if row.seq is not None and not is_new:
+                item.sort_order = row.seq - 1  # a new item goes last: a hand-made 序号 counts the sheet's rows
             after = {name: getattr(item, name) for name in before}
             if is_new or after != before:
                 services.checklist_item_save(item=item, by=self.by)

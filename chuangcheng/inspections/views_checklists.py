@@ -23,6 +23,7 @@ from chuangcheng.core.importing import ImportFileError, ImportResult, file_error
 from chuangcheng.core.web import form_errors, render_page, wants_partial
 from chuangcheng.indicators.models import Campaign
 from chuangcheng.org.types import AuthedRequest
+from chuangcheng.places.choices import RoadClass
 
 from . import selectors, services
 from .access import can_edit_checklists, require_checklist_editor, require_checklist_reader
@@ -50,7 +51,9 @@ def checklist_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "site_checklists": [c for c in checklists if c.site_type_id],
-        "road_checklists": [c for c in checklists if not c.site_type_id],
+        "road_checklists": sorted(
+            (c for c in checklists if not c.site_type_id), key=lambda c: RoadClass.values.index(c.road_class)
+        ),
         "found": len(checklists),
         "can_edit": can_edit_checklists(request.user),
     }

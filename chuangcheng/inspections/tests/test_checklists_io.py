@@ -149,6 +149,7 @@ def test_a_hand_made_sheet_with_a_title_row_merged_cells_blank_rows_and_ticks(wo
     ]
     data = workbook(rows, header=header, title="XX县农贸市场、背街小巷检查表（2026年版）", merges=["B3:B6", "C3:C4"])
     market = Checklist.objects.get(site_type__name__contains="农贸市场")
+    last = market.items.order_by("-sort_order").first().sort_order
     versions = ChecklistItemVersion.objects.count()
 
     result = import_checklists(data=data, by=world.office)
@@ -160,9 +161,11 @@ def test_a_hand_made_sheet_with_a_title_row_merged_cells_blank_rows_and_ticks(wo
     assert floor.case_category == Category.objects.get(name="暴露垃圾", parent__isnull=False)
     assert list(floor.indicators.all()) == [framework.standards[0]]
     drain = market.items.get(text="水产区排水通畅无异味")  # the line break inside the cell is dropped
-    assert drain.family == ItemFamily.SANITATION and not drain.photo_required and drain.sort_order == 1
+    assert drain.family == ItemFamily.SANITATION and not drain.photo_required
     cars = market.items.get(text="市场出入口无乱停车辆")
-    assert cars.family == ItemFamily.ORDER and cars.sort_order == 2
+    assert cars.family == ItemFamily.ORDER
+    # New items go after the checklist's own, in the sheet's order (its 序号 counts the sheet's rows).
+    assert [floor.sort_order, drain.sort_order, cars.sort_order] == [last + 1, last + 2, last + 3]
     assert list(cars.indicators.all()) == [framework.standards[2]]
     back = Checklist.objects.get(road_class=RoadClass.BACK_STREET).items.get(text="路面平整无坑洼")
     assert back.family == ItemFamily.FACILITIES and not back.photo_required
