@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -9,6 +10,9 @@ from playwright.sync_api import Page, expect
 
 from chuangcheng.cases.services import seed_categories
 from chuangcheng.conftest import World
+from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
+from chuangcheng.indicators.models import Campaign
+from chuangcheng.indicators.tests.conftest import make_node
 from chuangcheng.inspections.models import Checklist, ChecklistItem
 from chuangcheng.inspections.services import checklists_seed
 
@@ -37,6 +41,16 @@ def hand_made_sheet() -> dict:
 def test_office_edits_an_item_switches_one_off_and_imports_a_hand_made_sheet(desktop: Page, world: World) -> None:
     seed_categories()
     checklists_seed(by=world.office)
+    campaign = Campaign.objects.create(
+        code="WMXC-2027",
+        name="省级文明县城",
+        kind=CampaignKind.CIVILIZED,
+        title_level=TitleLevel.PROVINCIAL,
+        pass_score=Decimal("85"),
+    )
+    project = make_node(campaign, "P1", "公共环境", NodeLevel.PROJECT, "10")
+    order = make_node(campaign, "P1.2", "市场秩序", NodeLevel.INDICATOR, "4", project)
+    make_node(campaign, "P1.2.1", "诚信经营", NodeLevel.CONTENT, "2", order)
     market = Checklist.objects.get(site_type__code="market")
     scale = market.items.get(text__contains="公平秤")
     login(desktop, world.office.username)
@@ -55,6 +69,7 @@ def test_office_edits_an_item_switches_one_off_and_imports_a_hand_made_sheet(des
     expect(desktop.locator("#version-note")).to_contain_text("当前为第 1 版")
     desktop.get_by_label("检查内容").fill("入口处设置公平秤，并有检定合格标识")
     desktop.get_by_label("扣分").fill("2.5")
+    screenshot_step(desktop, "item-form")
     desktop.locator("#item-submit").click()
     row = desktop.locator(f"#item-{scale.pk}")
     expect(row).to_contain_text("入口处设置公平秤，并有检定合格标识")
@@ -62,6 +77,15 @@ def test_office_edits_an_item_switches_one_off_and_imports_a_hand_made_sheet(des
     expect(row).to_contain_text("2.5")
     scale.refresh_from_db()
     assert scale.version == 2 and scale.versions.count() == 2
+
+    # Link it to the 测评内容 it evidences.
+    desktop.locator(f"#item-links-{scale.pk}").click()
+    expect(desktop.locator("#node-choices")).to_contain_text("P1.2.1 诚信经营")
+    desktop.get_by_label("P1.2.1 诚信经营（测评内容）").check()
+    screenshot_step(desktop, "item-links")
+    desktop.locator("#links-submit").click()
+    expect(row).to_contain_text("P1.2.1 诚信经营")
+    assert list(scale.indicators.values_list("code", flat=True)) == ["P1.2.1"]
 
     # Switch it off in place (htmx, after a confirmation); the page does not reload.
     desktop.once("dialog", lambda dialog: dialog.accept())
