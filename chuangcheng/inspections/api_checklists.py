@@ -7,7 +7,7 @@ chiefs read; only the office edits and imports; an item's content change is a ne
 from __future__ import annotations
 
 from dataclasses import asdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -112,7 +112,7 @@ class ChecklistItemIn(Schema):
     family: ItemFamily
     text: str = Field(min_length=1, max_length=200)
     method: str = Field("", max_length=300)
-    deduction: Decimal = Field(ge=0, le=Decimal("99.9"), max_digits=4, decimal_places=1)
+    deduction: Decimal = Field(ge=0, le=Decimal("99.9"), description="不合格时扣的分，保留一位小数（多的四舍五入）")
     photo_required: bool = True
     case_category: Id | None = Field(None, description="问题小类 id；null 为不立案")
 
@@ -121,7 +121,7 @@ class ChecklistItemPatch(Schema):
     family: ItemFamily | None = None
     text: str | None = Field(None, min_length=1, max_length=200)
     method: str | None = Field(None, max_length=300)
-    deduction: Decimal | None = Field(None, ge=0, le=Decimal("99.9"), max_digits=4, decimal_places=1)
+    deduction: Decimal | None = Field(None, ge=0, le=Decimal("99.9"), description="保留一位小数（多的四舍五入）")
     photo_required: bool | None = None
     case_category: Id | None = Field(None, description="问题小类 id；传 null 为不立案，不传则不变")
     is_active: bool | None = None
@@ -154,6 +154,11 @@ class ChecklistImportResultOut(Schema):
 def _with_items(checklist: Checklist) -> Checklist:
     checklist.items_list = list(selectors.checklist_items(checklist))  # type: ignore[attr-defined]
     return checklist
+
+
+def _points(value: Decimal) -> Decimal:
+    """A deduction as the model keeps it: one decimal (a client's 98.89999999999999 is 98.9)."""
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _category(pk: int | None) -> Category | None:
@@ -251,7 +256,7 @@ def item_create(request: AuthedRequest, checklist_id: Id, payload: ChecklistItem
         family=payload.family,
         text=payload.text.strip(),
         method=payload.method.strip(),
-        deduction=payload.deduction,
+        deduction=_points(payload.deduction),
         photo_required=payload.photo_required,
         case_category=_category(payload.case_category),
     )
@@ -275,6 +280,7 @@ def item_update(request: AuthedRequest, item_id: Id, payload: ChecklistItemPatch
     for name in ("family", "text", "method", "deduction", "photo_required", "is_active"):
         if fields.get(name) is not None:
             value = fields[name]
+            value = _points(value) if name == "deduction" else value
             setattr(item, name, value.strip() if isinstance(value, str) else value)
     if "case_category" in fields:
         item.case_category = _category(fields["case_category"])
