@@ -10,6 +10,7 @@ from dataclasses import asdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -156,6 +157,14 @@ def _with_items(checklist: Checklist) -> Checklist:
     return checklist
 
 
+def _save(item: ChecklistItem, by: Any) -> ChecklistItem:
+    """``checklist_item_save``, its model checks (an empty text, say) answered as a 400 with their messages."""
+    try:
+        return services.checklist_item_save(item=item, by=by)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages)) from None
+
+
 def _points(value: Decimal) -> Decimal:
     """A deduction as the model keeps it: one decimal (a client's 98.89999999999999 is 98.9)."""
     return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -260,7 +269,7 @@ def item_create(request: AuthedRequest, checklist_id: Id, payload: ChecklistItem
         photo_required=payload.photo_required,
         case_category=_category(payload.case_category),
     )
-    services.checklist_item_save(item=item, by=request.user)
+    _save(item, request.user)
     return Answer(201, _item_out(item))
 
 
@@ -284,7 +293,7 @@ def item_update(request: AuthedRequest, item_id: Id, payload: ChecklistItemPatch
             setattr(item, name, value.strip() if isinstance(value, str) else value)
     if "case_category" in fields:
         item.case_category = _category(fields["case_category"])
-    services.checklist_item_save(item=item, by=request.user)
+    _save(item, request.user)
     return _item_out(item)
 
 

@@ -157,7 +157,7 @@ def item_indicators(request: AuthedRequest, pk: int) -> HttpResponse:
     form = IndicatorLinkForm(
         request.POST if request.method == "POST" else None, nodes=nodes, initial={"nodes": [n.pk for n in linked]}
     )
-    if request.method == "POST" and campaign is not None and form.is_valid():
+    if request.method == "POST" and campaigns.is_valid() and campaign is not None and form.is_valid():
         with form_errors(form):
             services.checklist_item_link_indicators(
                 item=item, campaign=campaign, nodes=form.cleaned_data["nodes"], by=request.user

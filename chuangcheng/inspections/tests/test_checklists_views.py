@@ -344,3 +344,42 @@ def test_the_api_adds_an_item(client, world, market):
 
     assert response.status_code == 201, response.content
     assert market.items.filter(text="无乱搭乱建", version=1).exists()
+
+
+def test_a_blank_text_through_the_api_is_a_400_and_changes_nothing(client, world, market):
+    item = first_item(market, "公平秤")
+    login(client, world.office)
+
+    response = client.patch(
+        f"/api/inspections/checklist-items/{item.pk}", {"text": "   "}, content_type="application/json"
+    )
+
+    assert response.status_code == 400 and response.json()["detail"]
+    item.refresh_from_db()
+    assert item.version == 1 and "公平秤" in item.text
+
+
+def test_choosing_another_campaign_swaps_only_the_choices(client, world, market, framework):
+    item = first_item(market, "公平秤")
+    login(client, world.office)
+
+    response = client.get(
+        reverse("inspections:checklist_item_indicators", args=[item.pk]),
+        {"campaign": "WMXC-2027"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="links">') and "P1.1.2 垃圾分类" in html and "<html" not in html
+
+
+def test_a_post_for_an_unknown_campaign_links_nothing(client, world, market, framework):
+    item = first_item(market, "公平秤")
+    login(client, world.office)
+
+    client.post(
+        reverse("inspections:checklist_item_indicators", args=[item.pk]),
+        {"campaign": "NOPE", "nodes": [str(framework.standards[0].pk)]},
+    )
+
+    assert not item.indicators.exists()
