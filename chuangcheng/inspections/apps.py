@@ -14,12 +14,13 @@ class InspectionsConfig(AppConfig):
 
     @staticmethod
     def _ready_checklists() -> None:
-        """Checklists: the office's link to its checklist pages (others who may read them open them from elsewhere)."""
+        """Checklists: a link for the office (who edits them) and the 督查室 (who checks with them); the
+        other readers (leaders, inspectors, road chiefs) open them from their own pages."""
         from chuangcheng.core.registry import NavEntry, register_nav
+        from chuangcheng.org.access import scope_for
+        from chuangcheng.org.choices import Role
 
-        from .access import can_edit_checklists
+        def keeps_checklists(user: Any) -> bool:
+            return scope_for(user).acts_as(Role.OFFICE, Role.SUPERVISOR)
 
-        def edits_checklists(user: Any) -> bool:
-            return can_edit_checklists(user)
-
-        register_nav(NavEntry("checklists", _("检查表"), "inspections:checklists", 45, edits_checklists))
+        register_nav(NavEntry("checklists", _("检查表"), "inspections:checklists", 45, keeps_checklists))

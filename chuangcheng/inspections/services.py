@@ -345,6 +345,18 @@ def checklist_create(*, by: Any, site_type: SiteType | None = None, road_class: 
 
 
 @transaction.atomic
+def checklist_set_active(*, checklist: Checklist, active: bool, by: Any) -> Checklist:
+    """停用 or 启用 a whole checklist: a site or segment without an active checklist cannot be inspected."""
+    _require_checklist_editor(by)
+    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    if checklist.is_active != active:
+        log_action(checklist, "inspections.checklist.change", by=by, data={"is_active": [checklist.is_active, active]})
+        checklist.is_active = active
+        checklist.save(update_fields=["is_active", "updated_at"])
+    return checklist
+
+
+@transaction.atomic
 def checklist_item_set_active(*, item: ChecklistItem, active: bool, by: Any) -> ChecklistItem:
     """停用 or 启用 an item (no new version: inspections only skip it from now on)."""
     _require_checklist_editor(by)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
@@ -118,6 +119,18 @@ def _back_to_items(request: AuthedRequest, item: ChecklistItem) -> HttpResponse:
     if wants_partial(request):
         return render(request, "inspections/checklists/detail.html#items", _detail_context(request, checklist))
     return redirect(f"{reverse('inspections:checklist_detail', args=[checklist.pk])}#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def checklist_active(request: AuthedRequest, pk: int) -> HttpResponse:
+    """停用 (active=0) or 启用 (active=1) a whole checklist."""
+    require_checklist_editor(request.user)
+    checklist = selectors.get_checklist_for_user(request.user, pk)
+    active = request.POST.get("active") == "1"
+    services.checklist_set_active(checklist=checklist, active=active, by=request.user)
+    messages.success(request, _("检查表已启用") if active else _("检查表已停用，其点位或路段暂不能检查"))
+    return redirect("inspections:checklist_detail", pk=checklist.pk)
 
 
 @login_required

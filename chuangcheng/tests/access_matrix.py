@@ -172,6 +172,7 @@ PAGES: dict[str, Entry] = {
     "inspections:checklist_import": E(OFFICE, both=True),
     "inspections:checklist_export": E(CHECKLIST_READERS),
     "inspections:checklist_detail": E(CHECKLIST_READERS, obj="checklist"),
+    "inspections:checklist_active": E(OFFICE, obj="checklist", post=True),
     "inspections:checklist_item_create": E(OFFICE, obj="checklist", both=True),
     "inspections:checklist_item_edit": E(OFFICE, obj="checklist_item", both=True),
     "inspections:checklist_item_active": E(OFFICE, obj="checklist_item", post=True),

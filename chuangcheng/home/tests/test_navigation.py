@@ -27,7 +27,7 @@ def nav_ids(client) -> list[str]:
     ("persona", "expected"),
     [
         ("office", [*COMMON_HEAD, "nav-indicators", "nav-checklists", *MAP, *PLACES, *ORG, "nav-audit"]),
-        ("supervisor", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
+        ("supervisor", [*COMMON_HEAD, "nav-indicators", "nav-checklists", *MAP, *PLACES, *ORG]),
         ("leader", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("admin_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("handler_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),

@@ -383,3 +383,22 @@ def test_a_post_for_an_unknown_campaign_links_nothing(client, world, market, fra
     )
 
     assert not item.indicators.exists()
+
+
+def test_the_office_switches_a_whole_checklist_off_and_on(client, world, market):
+    login(client, world.office)
+    url = reverse("inspections:checklist_active", args=[market.pk])
+
+    page = client.post(url, {"active": "0"}, follow=True).content.decode()
+
+    market.refresh_from_db()
+    assert not market.is_active and 'id="checklist-on"' in page and "暂不能检查" in page
+    entry = AuditEntry.objects.get(action="inspections.checklist.change")
+    assert entry.data == {"is_active": [True, False]}
+    client.post(url, {"active": "1"})
+    market.refresh_from_db()
+    assert market.is_active
+    client.force_login(world.supervisor)
+    assert client.post(url, {"active": "0"}).status_code == 403
+    market.refresh_from_db()
+    assert market.is_active
