@@ -209,12 +209,13 @@ class ItemRow:
     target: tuple[str, Any]  # ("site", SiteType) or ("road", road class value)
     family: str
     text: str
-    method: str
+    method: str | None  # None (and below): the file has no such column, the item keeps its own
     deduction: Decimal
     photo: bool | None  # None: the file has no such column
     category: Category | None
+    has_category: bool
     indicators: list[IndicatorNode] | None  # None: the file has no such column
-    active: bool
+    active: bool | None
     seq: int | None
 
 
@@ -371,17 +372,28 @@ class ChecklistImporter:
             labels = "、".join(str(label) for label in ItemFamily.labels)
             error("family", _("类别“%(value)s”无效，应为 %(labels)s 之一") % {"value": raw_family, "labels": labels})
         item_text = text("text", 200, required=True)
-        method = text("method", 300)
+        method = text("method", 300) if "method" in self.headers else None
         deduction = self._deduction(values.get("deduction"), lambda m: error("deduction", m))
         photo = self._yes_no(values, "photo", default=False, error=error) if "photo" in self.headers else None
-        active = self._yes_no(values, "active", default=True, error=error)
+        active = self._yes_no(values, "active", default=True, error=error) if "active" in self.headers else None
         category = self._category(values, error)
         indicators = self._indicators(values, error) if "indicators" in self.headers else None
         seq = self._seq(values, error)
         if errors or target is None or family is None or deduction is None:
             return None
         return ItemRow(
-            number, target, family, item_text, method, deduction, photo, category, indicators, bool(active), seq
+            number,
+            target,
+            family,
+            item_text,
+            method,
+            deduction,
+            photo,
+            category,
+            "category" in self.headers,
+            indicators,
+            active,
+            seq,
         )
 
     def _target(self, raw: str, error: Any) -> tuple[str, Any] | None:
@@ -521,11 +533,15 @@ class ChecklistImporter:
                 last = checklist.items.order_by("-sort_order").values_list("sort_order", flat=True).first()
                 item = ChecklistItem(checklist=checklist, sort_order=(last + 1) if last is not None else 0)
             before = {name: getattr(item, name) for name in (*ChecklistItem.CONTENT_FIELDS, "sort_order", "is_active")}
-            item.family, item.text, item.method, item.deduction = row.family, row.text, row.method, row.deduction
+            item.family, item.text, item.deduction = row.family, row.text, row.deduction
+            if row.method is not None:
+                item.method = row.method
             if row.photo is not None:
                 item.photo_required = row.photo
-            item.case_category = row.category
-            item.is_active = row.active
+            if row.has_category:
+                item.case_category = row.category
+            if row.active is not None:
+                item.is_active = row.active
             if row.seq is not None and not is_new:
                 item.sort_order = row.seq - 1  # a new item goes last: a hand-made 序号 counts the sheet's rows
             after = {name: getattr(item, name) for name in before}

@@ -173,6 +173,25 @@ def test_a_hand_made_sheet_with_a_title_row_merged_cells_blank_rows_and_ticks(wo
     assert any("不在文件中" in w for w in result.warnings)
 
 
+def test_columns_a_sheet_leaves_out_keep_what_the_items_have(world, seeded):
+    market = Checklist.objects.get(site_type__code="market")
+    stalls = market.items.get(text="市场内外无占道经营")
+    method, category = stalls.method, stalls.case_category
+    data = workbook([["农贸市场", "公共秩序", "市场内外无占道经营", 3]], header=["检查表", "类别", "检查内容", "扣分"])
+
+    result = import_checklists(data=data, by=world.office)
+
+    assert result.ok and result.updated == 1
+    stalls.refresh_from_db()
+    assert (stalls.deduction, stalls.version) == (Decimal("3"), 2)
+    assert (stalls.method, stalls.case_category, stalls.photo_required, stalls.is_active) == (
+        method,
+        category,
+        True,
+        True,
+    )
+
+
 def test_a_site_type_without_a_checklist_gets_one(world, seeded):
     site_type = SiteType.objects.create(code="museum", name="博物馆", sort_order=99)
     data = workbook([["博物馆", "公益宣传", "展厅设置公益广告", "", 1, "是", "", "", "", ""]])
