@@ -32,6 +32,8 @@ from chuangcheng.indicators.choices import CampaignKind, MilestoneKind, TitleLev
 from chuangcheng.indicators.framework_seed import FRAMEWORK_HEADERS, TASK_HEADERS
 from chuangcheng.indicators.imports import import_framework, import_tasks
 from chuangcheng.indicators.models import Campaign, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections.checklist_io import import_checklists
+from chuangcheng.inspections.models import Checklist, ChecklistItem
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
@@ -83,6 +85,8 @@ class HostileWorld:
     tasks: list[Task]
     notices: list[SupervisionNotice]
     report: ProgressReport
+    checklist: Checklist | None = None
+    checklist_item: ChecklistItem | None = None
 
 
 def _import_places(kind: str, row: dict[str, object]) -> None:
@@ -310,6 +314,24 @@ def _indicators(
     return campaign, [first, second], [open_notice, closed], report
 
 
+def _checklists(w: World, h: Hostile, site: Site, category: Category) -> tuple[Checklist, ChecklistItem]:
+    """A checklist item of the hostile site type, imported from .xlsx as the office would, linked to a standard."""
+    row = {
+        "检查表": site.site_type.name,
+        "类别": "环境卫生",
+        "检查内容": h("checklist item text", 200),
+        "检查方法": h("checklist item method", 300),
+        "扣分": 1,
+        "失分需拍照": "是",
+        "案件小类": category.code,
+        "关联指标": f"{CAMPAIGN}:S1.1.1",
+    }
+    result = import_checklists(data=xlsx_bytes(list(row), [tuple(row.values())]), by=w.office)
+    assert result.ok, result.errors
+    checklist = Checklist.objects.get(site_type=site.site_type)
+    return checklist, checklist.items.get()
+
+
 def build(w: World) -> HostileWorld:
     """Seed the hostile values (about 70 fields) into ``w``."""
     h = Hostile()
@@ -329,6 +351,8 @@ def build(w: World) -> HostileWorld:
     log_action(unit, h("audit action", 64), by=person, data=audit_data)
     everyone = [w.office, w.leader, w.admin_a, w.chief_a, w.supervisor, w.handler_a]
     notify(recipients=everyone, kind="system", title=h("notification title", 200), body=h("notification body", 2000))
-    return HostileWorld(
+    hostile = HostileWorld(
         w, h, unit, person, segment, grid, site, shop, category, case_list, campaign, tasks, notices, report
     )
+    hostile.checklist, hostile.checklist_item = _checklists(w, h, site, category)
+    return hostile

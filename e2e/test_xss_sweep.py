@@ -131,6 +131,20 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         "/indicators/readiness/",
         f"/indicators/{code}/readiness/",
         f"/indicators/{code}/import/framework/",
+        *_checklist_pages(hw),
+    ]
+
+
+def _checklist_pages(hw: hostile_world.HostileWorld) -> list[str]:
+    """Inspections' checklist pages: the list, the hostile checklist, its item's edit and link pages."""
+    assert hw.checklist is not None and hw.checklist_item is not None
+    item = hw.checklist_item.pk
+    return [
+        "/inspections/checklists/",
+        f"/inspections/checklists/{hw.checklist.pk}/",
+        f"/inspections/checklists/items/{item}/edit/",
+        f"/inspections/checklists/items/{item}/indicators/?campaign={hw.campaign.code}",
+        "/inspections/checklists/import/",
     ]
 
 

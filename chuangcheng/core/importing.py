@@ -168,11 +168,19 @@ def match_headers(keys: Iterable[str], lookup: Mapping[str, ImportColumn]) -> di
 
 
 def read_sheet(
-    data: bytes, lookup: Mapping[str, ImportColumn]
+    data: bytes, lookup: Mapping[str, ImportColumn], *, title_rows: bool = False
 ) -> tuple[dict[str, str], Iterator[tuple[int, dict[str, Any]]]]:
-    """(field → header the file used, (Excel row number, values by field) of each row) of the first sheet."""
+    """(field → header the file used, (Excel row number, values by field) of each row) of the first sheet.
+
+    With ``title_rows`` the header is the first row of the sheet's top rows naming at least two
+    known columns, so a sheet made by people with a title row (merged across) above it reads too.
+    """
+
+    def is_header(cells: list[str]) -> bool:
+        return len(match_headers([c for c in cells if c], lookup)) >= 2
+
     try:
-        header, body = read_xlsx(data)
+        header, body = read_xlsx(data, is_header=is_header if title_rows else None)
     except NotAWorkbook as exc:
         raise ImportFileError(str(exc)) from None
     keys = match_headers(header, lookup)

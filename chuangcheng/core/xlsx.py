@@ -7,9 +7,10 @@ instead of building every cell object in memory; reads use read-only mode for th
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import IO, Any
@@ -224,12 +225,20 @@ def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
         yield values
 
 
-def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+# How far down a sheet made by people the header row is looked for (title rows above it).
+HEADER_SEARCH_ROWS = 10
+
+
+def read_xlsx(
+    data: bytes, *, is_header: Callable[[list[str]], bool] | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
     """The first sheet's header and an iterator of (Excel row number, {header: value}).
 
     Strings are stripped (empty → None), fully empty rows are skipped, and row numbers are
     the ones Excel shows, so error reports point at the right line. The limits on the unpacked
     size, rows and columns raise ``NotAWorkbook`` before, or while, the rows are read.
+    With ``is_header`` the header is the first of the first ``HEADER_SEARCH_ROWS`` rows it
+    accepts (a sheet made by people often has a title row or two above it), else the first row.
     """
     check_xlsx_bytes(data)
     try:
@@ -237,7 +246,7 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any
         sheet = workbook.worksheets[0]
         _check_dimension(sheet)
         rows = _rows(sheet)
-        first = next(rows, None)
+        first, header_number, rows = _header_row(rows, is_header)
     except NotAWorkbook:
         raise
     # Hostile XML makes openpyxl raise almost anything; all of it means "cannot read this file".
@@ -248,7 +257,7 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any
 
     def body() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            for number, values in enumerate(rows, start=2):
+            for number, values in enumerate(rows, start=header_number + 1):
                 cleaned = [_clean(v) for v in values[:width]]
                 if all(v is None for v in cleaned):
                     continue
@@ -261,6 +270,24 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any
             workbook.close()
 
     return header, body()
+
+
+def _header_row(
+    rows: Iterator[tuple[Any, ...]], is_header: Callable[[list[str]], bool] | None
+) -> tuple[tuple[Any, ...] | None, int, Iterator[tuple[Any, ...]]]:
+    """(the header row, its Excel row number, the rows after it)."""
+    first = next(rows, None)
+    if is_header is None or first is None:
+        return first, 1, rows
+    seen = [first]
+    while True:
+        if is_header([str(_clean(v) or "") for v in seen[-1]]):
+            return seen[-1], len(seen), rows
+        following = next(rows, None) if len(seen) < HEADER_SEARCH_ROWS else None
+        if following is None:
+            # No row looks like the header: the first one is (the importer then names the missing columns).
+            return first, 1, itertools.chain(seen[1:], rows)
+        seen.append(following)
 
 
 def as_date(value: Any) -> dt.date | None:

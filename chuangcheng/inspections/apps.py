@@ -1,7 +1,26 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "chuangcheng.inspections"
     label = "inspections"
     verbose_name = "巡查检查"
+
+    def ready(self) -> None:
+        self._ready_checklists()
+
+    @staticmethod
+    def _ready_checklists() -> None:
+        """Checklists: a link for the office (who edits them) and the 督查室 (who checks with them); the
+        other readers (leaders, inspectors, road chiefs) open them from their own pages."""
+        from chuangcheng.core.registry import NavEntry, register_nav
+        from chuangcheng.org.access import scope_for
+        from chuangcheng.org.choices import Role
+
+        def keeps_checklists(user: Any) -> bool:
+            return scope_for(user).acts_as(Role.OFFICE, Role.SUPERVISOR)
+
+        register_nav(NavEntry("checklists", _("检查表"), "inspections:checklists", 45, keeps_checklists))

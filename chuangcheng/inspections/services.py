@@ -21,6 +21,7 @@ from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
+from chuangcheng.indicators.choices import NodeLevel
 from chuangcheng.org.access import require_role
 from chuangcheng.org.choices import Role
 from chuangcheng.places.choices import RoadClass
@@ -317,3 +318,104 @@ def _mark_visited(visit: Visit, inspection: Inspection) -> None:
     Visit.objects.filter(
         pk=visit.pk, inspection__isnull=True, due_on__gte=timezone.localdate(inspection.submitted_at)
     ).update(inspection=inspection, done_at=inspection.submitted_at)
+
+
+# ---- checklists: the office's edits (order, active flag, indicator links, new checklists) ---------
+
+CHECKLIST_EDITOR_ROLES = (Role.OFFICE,)
+
+
+def _require_checklist_editor(by: Any) -> None:
+    require_role(by, *CHECKLIST_EDITOR_ROLES, action=_("修改检查表"))
+
+
+@transaction.atomic
+def checklist_create(*, by: Any, site_type: SiteType | None = None, road_class: str = "") -> Checklist:
+    """The (empty) checklist of a site type or a road class that has none yet, named as the seeded ones."""
+    _require_checklist_editor(by)
+    if (site_type is None) == (not road_class):
+        raise DomainError(_("检查表须对应一个点位类型或一个道路等级"))
+    target: dict[str, Any] = {"site_type": site_type} if site_type is not None else {"road_class": road_class}
+    if existing := Checklist.objects.filter(**target).first():
+        return existing
+    name = f"{site_type.name}检查表" if site_type is not None else f"{RoadClass(road_class).label}路段检查表"
+    checklist = Checklist.objects.create(name=name, **target)
+    log_action(checklist, "inspections.checklist.create", by=by, data={"name": name})
+    return checklist
+
+
+@transaction.atomic
+def checklist_set_active(*, checklist: Checklist, active: bool, by: Any) -> Checklist:
+    """停用 or 启用 a whole checklist: a site or segment without an active checklist cannot be inspected."""
+    _require_checklist_editor(by)
+    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    if checklist.is_active != active:
+        log_action(checklist, "inspections.checklist.change", by=by, data={"is_active": [checklist.is_active, active]})
+        checklist.is_active = active
+        checklist.save(update_fields=["is_active", "updated_at"])
+    return checklist
+
+
+@transaction.atomic
+def checklist_item_set_active(*, item: ChecklistItem, active: bool, by: Any) -> ChecklistItem:
+    """停用 or 启用 an item (no new version: inspections only skip it from now on)."""
+    _require_checklist_editor(by)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    item.is_active = active
+    return checklist_item_save(item=item, by=by)
+
+
+@transaction.atomic
+def checklist_item_move(*, item: ChecklistItem, offset: int, by: Any) -> list[int]:
+    """Move an item ``offset`` places up (negative) or down among its family's items (as the page groups
+    them); the checklist is renumbered 0, 1, 2…. Moving past either end stops there.
+
+    Returns the checklist's item ids in their new order.
+    """
+    _require_checklist_editor(by)
+    Checklist.objects.select_for_update().filter(pk=item.checklist_id).first()
+    rows = list(ChecklistItem.objects.filter(checklist_id=item.checklist_id).order_by("sort_order", "pk"))
+    ids = [row.pk for row in rows]
+    if item.pk not in ids:
+        raise DomainError(_("检查项不存在"))
+    family = [row.pk for row in rows if row.family == item.family]
+    index = family.index(item.pk)
+    neighbour = family[max(0, min(len(family) - 1, index + offset))]
+    before = list(ids)
+    if neighbour != item.pk:
+        ids.remove(item.pk)
+        at = ids.index(neighbour)
+        ids.insert(at if offset < 0 else at + 1, item.pk)
+    changed = [row for row in rows if row.sort_order != ids.index(row.pk)]
+    for row in changed:
+        row.sort_order = ids.index(row.pk)
+    ChecklistItem.objects.bulk_update(changed, ["sort_order"])
+    if ids != before:
+        log_action(item, "inspections.item.move", by=by, data={"order": [before, ids]})
+    return ids
+
+
+@transaction.atomic
+def checklist_item_link_indicators(*, item: ChecklistItem, campaign: Any, nodes: Iterable[Any], by: Any) -> list[Any]:
+    """Set the 测评内容/测评标准 nodes of ``campaign`` that ``item`` evidences (other campaigns' links stay).
+
+    Links are no part of an item's versioned content: they say where its results count from now on.
+    """
+    _require_checklist_editor(by)
+    chosen = list({node.pk: node for node in nodes}.values())
+    for node in chosen:
+        if node.campaign_id != campaign.pk:
+            raise DomainError(_("指标“%(node)s”不属于%(campaign)s") % {"node": node, "campaign": campaign.name})
+        if node.level < NodeLevel.CONTENT:
+            raise DomainError(_("只能关联测评内容或测评标准（“%(node)s”不是）") % {"node": node})
+    current = list(item.indicators.filter(campaign=campaign).order_by("code"))
+    old, new = sorted(n.code for n in current), sorted(n.code for n in chosen)
+    if old == new:
+        return chosen
+    item.indicators.remove(*current)
+    item.indicators.add(*chosen)
+    log_action(item, "inspections.item.indicators", by=by, data={"campaign": campaign.code, "indicators": [old, new]})
+    return chosen
+
+
+# ---- end checklists ---------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ VERIFIERS = frozenset({"office", "supervisor", "superuser"})
 LEDGER = COUNTY | UNIT
 NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
 MAP_EDITORS = frozenset({"office"})
+# Checklists (检查表): the office edits; the roles that inspect or oversee inspections read.
+CHECKLIST_READERS = frozenset({"office", "supervisor", "leader", "inspector", "road_chief", "superuser"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -166,6 +168,16 @@ PAGES: dict[str, Entry] = {
     "indicators:template_tasks": E(OFFICE, code="WMXC-2027"),
     "indicators:export_framework": E(LEDGER, code="WMXC-2027"),
     "indicators:export_tasks": E(LEDGER, lists="task", code="WMXC-2027"),
+    "inspections:checklists": E(CHECKLIST_READERS),
+    "inspections:checklist_import": E(OFFICE, both=True),
+    "inspections:checklist_export": E(CHECKLIST_READERS),
+    "inspections:checklist_detail": E(CHECKLIST_READERS, obj="checklist"),
+    "inspections:checklist_active": E(OFFICE, obj="checklist", post=True),
+    "inspections:checklist_item_create": E(OFFICE, obj="checklist", both=True),
+    "inspections:checklist_item_edit": E(OFFICE, obj="checklist_item", both=True),
+    "inspections:checklist_item_active": E(OFFICE, obj="checklist_item", post=True),
+    "inspections:checklist_item_move": E(OFFICE, obj="checklist_item", post=True),
+    "inspections:checklist_item_indicators": E(OFFICE, obj="checklist_item", both=True),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -243,4 +255,11 @@ API: dict[str, Entry] = {
     "GET /api/indicators/{code}/export/framework.xlsx": E(LEDGER, **CAMPAIGN),
     "GET /api/indicators/{code}/export/tasks.xlsx": E(LEDGER, lists="task", **CAMPAIGN),
     "GET /api/indicators/readiness/{campaign_code}": E(COUNTY, campaign_code="WMXC-2027"),
+    "GET /api/inspections/checklists/export.xlsx": E(CHECKLIST_READERS),
+    "POST /api/inspections/checklists/import": E(OFFICE),
+    "GET /api/inspections/checklists": E(CHECKLIST_READERS),
+    "GET /api/inspections/checklists/{checklist_id}": E(CHECKLIST_READERS, obj="checklist"),
+    "POST /api/inspections/checklists/{checklist_id}/items": E(OFFICE, obj="checklist"),
+    "PATCH /api/inspections/checklist-items/{item_id}": E(OFFICE, obj="checklist_item"),
+    "PUT /api/inspections/checklist-items/{item_id}/indicators": E(OFFICE, obj="checklist_item"),
 }

@@ -27,6 +27,9 @@ from chuangcheng.core.services import holiday_save
 from chuangcheng.indicators import services as task_services
 from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
 from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections import services as inspection_services
+from chuangcheng.inspections.choices import ItemFamily
+from chuangcheng.inspections.models import ChecklistItem
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.models import Person, Unit
@@ -67,6 +70,9 @@ class Objects:
     category: Category
     campaign: Campaign
     holiday: Any
+    # Inspections' reference data (no unit): one checklist and one of its items.
+    checklist: Any = None
+    checklist_item: Any = None
 
 
 def _jpeg(colour: str) -> SimpleUploadedFile:
@@ -207,4 +213,19 @@ def build(world: World) -> Objects:
             notification=_notification(admin, tag),
         )
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
-    return Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
+    objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
+    objects.checklist, objects.checklist_item = _checklist(world, category)
+    return objects
+
+
+def _checklist(world: World, category: Category) -> tuple[Any, Any]:
+    """Inspections: the 公园 checklist with one item (reference data every reader sees)."""
+    checklist = inspection_services.checklist_create(by=world.office, site_type=SiteType.objects.get(code="park"))
+    item = ChecklistItem(
+        checklist=checklist,
+        family=ItemFamily.SANITATION,
+        text="园内无暴露垃圾",
+        deduction=Decimal("1"),
+        case_category=category,
+    )
+    return checklist, inspection_services.checklist_item_save(item=item, by=world.office)

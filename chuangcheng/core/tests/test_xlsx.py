@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from chuangcheng.core.xlsx import Sheet, read_xlsx, xlsx_bytes
 
@@ -52,3 +52,30 @@ def test_control_characters_pasted_into_text_are_dropped_instead_of_failing_the_
         ("=1+2", "s"),
         ("响铃", "s"),
     ]
+
+
+def _sheet(rows: list[list]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_header_below_a_title_row_is_found_and_rows_keep_their_excel_numbers():
+    data = _sheet([["某某县检查表（2026 年）"], [], ["名称", "分值"], ["甲", 1], [], ["乙", 2]])
+
+    header, body = read_xlsx(data, is_header=lambda cells: "名称" in cells)
+
+    assert header == ["名称", "分值"]
+    assert list(body) == [(4, {"名称": "甲", "分值": 1}), (6, {"名称": "乙", "分值": 2})]
+
+
+def test_without_a_recognisable_header_the_first_row_is_the_header_and_no_row_is_lost():
+    data = _sheet([["甲", "乙"], ["1", "2"], ["3", "4"]])
+
+    header, body = read_xlsx(data, is_header=lambda cells: False)
+
+    assert header == ["甲", "乙"]
+    assert [number for number, _ in body] == [2, 3]

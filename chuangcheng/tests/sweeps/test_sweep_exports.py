@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from chuangcheng.cases.models import Case, Category
 from chuangcheng.core.tests.xlsx_helpers import xlsx_upload
 from chuangcheng.indicators.models import IndicatorNode, Task
+from chuangcheng.inspections.models import Checklist, ChecklistItem
+from chuangcheng.inspections.services import checklists_seed
 from chuangcheng.org.models import Unit
 from chuangcheng.places.imports import import_file
 from chuangcheng.places.models import Grid, RoadSegment, Shop, Site
@@ -53,6 +55,8 @@ ARGUMENTS: dict[str, list[dict[str, str]]] = {
     "api:indicators_template_tasks": [{}],
     "api:indicators_export_framework": [{"code": ""}],
     "api:indicators_export_tasks": [{"code": ""}],
+    "inspections:checklist_export": [{}],
+    "api:inspections_checklist_export": [{}],
 }
 TEMPLATES = frozenset(name for name in ARGUMENTS if "template" in name)
 
@@ -78,7 +82,8 @@ def hostile_world(world, make, garbage, task_factory) -> set[str]:
     for _n in range(3):
         task_factory()
     planted: set[str] = set()
-    for model in (RoadSegment, Grid, Site, Shop, Case, IndicatorNode, Task, Unit):
+    checklists_seed()
+    for model in (RoadSegment, Grid, Site, Shop, Case, IndicatorNode, Task, Unit, Checklist, ChecklistItem):
         planted |= plant(model, model._default_manager.order_by("pk"))
     planted |= plant(Category, Category.objects.filter(pk__in=[garbage.pk, garbage.parent_id]))
     return planted

@@ -31,6 +31,7 @@ from chuangcheng.cases.tests.conftest import SPOT
 from chuangcheng.core.tests import hostile_files as hostile
 from chuangcheng.indicators import services as indicator_services
 from chuangcheng.indicators.models import Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections.models import Checklist, ChecklistItem, ChecklistItemVersion
 from chuangcheng.places.models import Grid, RoadSegment, Shop, Site
 from chuangcheng.tests.sweeps.routes import all_routes
 
@@ -167,6 +168,18 @@ ENDPOINTS: list[Endpoint] = [
     *_indicators("framework"),
     *_indicators("tasks"),
     Endpoint(
+        "inspections:checklist_import",
+        "office",
+        "imports",
+        lambda c, t, f: c.post(reverse("inspections:checklist_import"), {"file": f}),
+    ),
+    Endpoint(
+        "api:inspections_checklist_import",
+        "office",
+        "imports",
+        lambda c, t, f: c.post("/api/inspections/checklists/import", {"file": f}),
+    ),
+    Endpoint(
         "cases:report",
         "inspector",
         "photos",
@@ -228,7 +241,22 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 # The tables an upload writes, and the rows whose state it changes.
-WRITTEN = (RoadSegment, Grid, Site, Shop, Case, CaseEvent, CasePhoto, IndicatorNode, Task, ProgressReport, Evidence)
+WRITTEN = (
+    RoadSegment,
+    Grid,
+    Site,
+    Shop,
+    Case,
+    CaseEvent,
+    CasePhoto,
+    IndicatorNode,
+    Task,
+    ProgressReport,
+    Evidence,
+    Checklist,
+    ChecklistItem,
+    ChecklistItemVersion,
+)
 
 
 def _snapshot(media: Any, targets: Targets) -> tuple[Any, ...]:
