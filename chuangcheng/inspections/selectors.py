@@ -54,3 +54,10 @@ def visit_state(visit: Visit, today: dt.date) -> VisitState:
     if visit.due_on < today:
         return VisitState.MISSED if visit.kind == InspectionKind.PATROL else VisitState.OVERDUE
     return VisitState.PENDING
+
+
+# ---- results: submitted inspections as a user may see them (results.py) -------------------------
+
+from .results import get_inspection_for_user as get_inspection_for_user  # noqa: E402
+from .results import get_inspection_photo_for_user as get_inspection_photo_for_user  # noqa: E402
+from .results import inspection_list_for_user as inspection_list_for_user  # noqa: E402
