@@ -44,6 +44,8 @@ VERIFIERS = frozenset({"office", "supervisor", "superuser"})
 LEDGER = COUNTY | UNIT
 NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
 MAP_EDITORS = frozenset({"office"})
+# Inspection records and results: the county, the units (their places) and who inspects (their own).
+INSPECTION_READERS = COUNTY | UNIT | frozenset({"road_chief", "inspector"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -158,6 +160,13 @@ PAGES: dict[str, Entry] = {
     "indicators:evidence": E(LEDGER, obj="evidence"),
     "indicators:framework": E(LEDGER, code="WMXC-2027"),
     "indicators:task_create": E(OFFICE, both=True, code="WMXC-2027"),
+    # inspections: results area
+    "inspections:list": E(INSPECTION_READERS, lists="inspection"),
+    "inspections:detail": E(INSPECTION_READERS, obj="inspection"),
+    "inspections:photo": E(INSPECTION_READERS, obj="inspection_photo"),
+    "inspections:photo_thumb": E(INSPECTION_READERS, obj="inspection_photo"),
+    "inspections:results": E(INSPECTION_READERS, lists="inspection"),
+    "inspections:results_export": E(INSPECTION_READERS, lists="inspection"),
     "indicators:readiness_overview": E(COUNTY),
     "indicators:readiness": E(COUNTY, code="WMXC-2027"),
     "indicators:import_framework": E(OFFICE, both=True, code="WMXC-2027"),
