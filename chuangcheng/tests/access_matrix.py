@@ -252,4 +252,8 @@ API: dict[str, Entry] = {
     "GET /api/indicators/{code}/export/framework.xlsx": E(LEDGER, **CAMPAIGN),
     "GET /api/indicators/{code}/export/tasks.xlsx": E(LEDGER, lists="task", **CAMPAIGN),
     "GET /api/indicators/readiness/{campaign_code}": E(COUNTY, campaign_code="WMXC-2027"),
+    # inspections: results area
+    "GET /api/inspections/records": E(INSPECTION_READERS, lists="inspection"),
+    "GET /api/inspections/records/{inspection_id}": E(INSPECTION_READERS, obj="inspection"),
+    "GET /api/inspections/results": E(INSPECTION_READERS, lists="inspection"),
 }

@@ -284,3 +284,32 @@ def test_a_unit_exports_only_its_own(world, data):
     answer = client_for(world.admin_b).get(reverse("inspections:results_export"), JUNE)
     book = openpyxl.load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
     assert [row[0] for row in book["按乡镇"].iter_rows(min_row=2, values_only=True)] == ["城南街道"]
+
+
+# ---- API --------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_what_the_pages_list(world, data):
+    answer = client_for(world.admin_a).get("/api/inspections/records", JUNE).json()
+    assert answer["count"] == 3 and {i["id"] for i in answer["items"]} == {data.i1.pk, data.i2.pk, data.i4.pk}
+    assert client_for(world.volunteer).get("/api/inspections/records").status_code == 403
+    assert client_for(world.admin_b).get(f"/api/inspections/records/{data.i1.pk}").status_code == 404
+
+
+def test_the_api_detail_has_results_photos_and_the_figures(world, data):
+    detail = client_for(world.office).get(f"/api/inspections/records/{data.i2.pk}").json()
+    assert detail["score"] == "96.5" and detail["site"]["name"] == "城关农贸市场"
+    failed = [r for r in detail["results"] if r["outcome"] == "fail"]
+    assert [r["deduction"] for r in failed] == ["2.0", "1.5"]
+    assert failed[0]["photos"][0]["url"] == reverse("inspections:photo", args=[data.photo.pk])
+    figures = client_for(world.office).get("/api/inspections/results", {**JUNE, "campaign": data.campaign.pk}).json()
+    assert figures["totals"] == {"inspections": 4, "mean_score": "97.9", "deductions": "8.5", "failed_items": 4}
+    assert [(r["label"], r["inspections"], r["mean_score"]) for r in figures["by_town"]] == [
+        ("城关街道", 3, "97.2"),
+        ("城南街道", 1, "100.0"),
+    ]
+    assert [(r["code"], r["pass_rate"], r["predicted"]) for r in figures["by_indicator"]] == [
+        ("N1", 0.5, "2.00"),
+        ("N2", 0.0, "0.00"),
+    ]
+    assert [(p["name"], p["failures"]) for p in figures["failing_places"]] == [("城关农贸市场", 3), ("人民公园", 1)]
