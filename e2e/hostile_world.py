@@ -83,6 +83,7 @@ class HostileWorld:
     tasks: list[Task]
     notices: list[SupervisionNotice]
     report: ProgressReport
+    inspections: list = field(default_factory=list)  # inspections (results area)
 
 
 def _import_places(kind: str, row: dict[str, object]) -> None:
@@ -310,6 +311,34 @@ def _indicators(
     return campaign, [first, second], [open_notice, closed], report
 
 
+def _inspections(w: World, h: Hostile, site: Site, campaign: Campaign) -> list:
+    """A checklist of the hostile site type, its item linked to the hostile standard, and the road
+    chief's inspection of the hostile site failing it (with a photo): the results pages and readiness."""
+    from chuangcheng.indicators.models import IndicatorNode
+    from chuangcheng.inspections.choices import InspectionKind, ItemFamily, Outcome
+    from chuangcheng.inspections.models import Checklist, ChecklistItem
+    from chuangcheng.inspections.services import Answer, checklist_item_save, inspection_submit
+
+    checklist = Checklist.objects.create(site_type=site.site_type, name=h("checklist name", 100))
+    item = checklist_item_save(
+        item=ChecklistItem(
+            checklist=checklist,
+            family=ItemFamily.PUBLICITY,
+            text=h("checklist item text", 200),
+            method="现场查看",
+            deduction=Decimal("2"),
+            photo_required=True,
+        ),
+        by=w.office,
+    )
+    item.indicators.add(IndicatorNode.objects.get(campaign=campaign, code="S1.1.1"))
+    answer = Answer(item.pk, Outcome.FAIL, h("inspection result note", 300), (_photo(),))
+    inspection, _ = inspection_submit(
+        by=w.chief_a, kind=InspectionKind.CHECK, site=site, answers=[answer], note=h("inspection note", 500)
+    )
+    return [inspection]
+
+
 def build(w: World) -> HostileWorld:
     """Seed the hostile values (about 70 fields) into ``w``."""
     h = Hostile()
@@ -329,6 +358,21 @@ def build(w: World) -> HostileWorld:
     log_action(unit, h("audit action", 64), by=person, data=audit_data)
     everyone = [w.office, w.leader, w.admin_a, w.chief_a, w.supervisor, w.handler_a]
     notify(recipients=everyone, kind="system", title=h("notification title", 200), body=h("notification body", 2000))
+    inspections = _inspections(w, h, site, campaign)
     return HostileWorld(
-        w, h, unit, person, segment, grid, site, shop, category, case_list, campaign, tasks, notices, report
+        w,
+        h,
+        unit,
+        person,
+        segment,
+        grid,
+        site,
+        shop,
+        category,
+        case_list,
+        campaign,
+        tasks,
+        notices,
+        report,
+        inspections,
     )

@@ -131,6 +131,9 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         "/indicators/readiness/",
         f"/indicators/{code}/readiness/",
         f"/indicators/{code}/import/framework/",
+        "/inspections/records/",
+        *[f"/inspections/records/{i.pk}/" for i in hw.inspections],
+        "/inspections/results/",
     ]
 
 

@@ -87,6 +87,8 @@ def _field_points(readiness: CampaignReadiness) -> dict[str, Any]:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {
+                "kind": "place",
+                "name": e["place"],
                 "label": f"{e['place']}：{'；'.join(e['items'][:4])}",
                 "failures": e["failures"],
                 "url": e["url"],

@@ -1,4 +1,4 @@
-/* Results page charts (ECharts, served locally): mean score and failed items by type, unit and town.
+/* Results page charts (ECharts, served locally): the mean score by type, unit and town (lowest first).
    Data from json_script "results-data"; the tables below each chart say the same without JavaScript.
    Tooltips in richText mode (drawn on the canvas): names are user text. */
 (function () {
@@ -20,17 +20,18 @@
         el.classList.add("muted");
         return;
       }
+      // One row per group: as tall as its rows need (a CSSOM change, not a style attribute).
+      el.style.height = Math.max(140, 56 + rows.labels.length * 28) + "px";
       var chart = window.echarts.init(el);
       chart.setOption({
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
-        legend: { data: [text.mean, text.failed] },
-        grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-        xAxis: [{ type: "value", min: 0, max: 100 }, { type: "value", position: "top", show: false }],
+        grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: "value", min: 0, max: 100 },
         yAxis: { type: "category", inverse: true, data: rows.labels, axisLabel: { width: 140, overflow: "truncate" } },
-        series: [
-          { name: text.mean, type: "bar", data: rows.mean, itemStyle: { color: "#1565c0" } },
-          { name: text.failed, type: "bar", xAxisIndex: 1, data: rows.failed, itemStyle: { color: "#c62828" } }
-        ]
+        series: [{
+          name: text.mean, type: "bar", barMaxWidth: 18, data: rows.mean, itemStyle: { color: "#1565c0" },
+          label: { show: true, position: "right" }
+        }]
       });
       charts.push(chart);
     });
