@@ -272,7 +272,7 @@ def indicator_results(inspections: QuerySet[Inspection], campaign: Any) -> list[
     }
     if not nodes:
         return []
-    rates = indicator_pass_rates(inspections, node_ids=nodes)
+    rates = indicator_pass_rates(inspections, campaign_id=campaign.pk)
     rows = [
         IndicatorRow(pk, nodes[pk]["code"], nodes[pk]["name"], nodes[pk]["max_score"], rate)
         for pk, rate in rates.items()
@@ -377,14 +377,14 @@ def readiness_source(campaign: Any, as_of: dt.date | None) -> dict[int, FieldEvi
     if not node_ids:
         return {}
     window = inspections_in_window(campaign.pk, as_of=as_of)
-    rates = indicator_pass_rates(window, node_ids=node_ids)
+    rates = indicator_pass_rates(window, campaign_id=campaign.pk)
     if not rates:
         return {}
     failed = (
         InspectionResult.objects.filter(
             inspection__in=window.order_by().values("pk"),
             outcome=Outcome.FAIL,
-            item_version__item__indicators__in=list(rates),
+            item_version__item__indicators__campaign_id=campaign.pk,
         )
         .order_by()
         .values(
