@@ -173,3 +173,17 @@ def test_the_readiness_page_says_which_failures_cost_points_and_where(world, set
     assert 'id="formula-field"' in html
     [point] = page.context["field_points"]["features"]
     assert point["geometry"]["coordinates"] == [114.3, 34.8] and point["properties"]["failures"] == 4
+
+
+def test_the_readiness_api_carries_the_field_checks(world, setup):
+    campaign, items, _site = setup
+    client = Client()
+    client.force_login(world.office)
+    nodes = {n["code"]: n for n in client.get(f"/api/indicators/readiness/{campaign.code}").json()["nodes"]}
+    a2 = nodes["A2"]
+    assert (a2["predicted"], a2["field_checks"]["passed"], a2["field_checks"]["failed"]) == ("13.00", 4, 1)
+    assert (a2["field_checks"]["pass_rate"], a2["field_checks"]["before"]) == (0.8, "10.00")
+    assert a2["field_checks"]["failures"] == [
+        {"item": items[2].text, "place": "城关农贸市场", "count": 1, "lon": 114.3, "lat": 34.8}
+    ]
+    assert nodes["B1"]["field_checks"] is None
