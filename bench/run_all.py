@@ -1,4 +1,5 @@
-"""`make bench`: the routing, import, case and readiness benchmarks, each in its own process, then a summary.
+"""`make bench`: the routing, import, case, readiness and inspection-results benchmarks, each in its own process,
+then a summary.
 
 The case benchmark generates BENCH_CASES cases (default 1 000 000, ~5 min on 2 cores); set
 BENCH_CASES=100000 for a quicker run. The readiness benchmark reuses that database.
@@ -39,6 +40,7 @@ def summary() -> None:
         print(f"{'每次查询耗时 100k/1k':<24}{ratio:>10.2f}×（目标 ≤ 2×）")
     cases_summary(load_results("cases"))
     readiness_summary(load_results("readiness"))
+    inspections_summary(load_results("inspections"))
     if imports:
         rows = imports["rows"]
         label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
@@ -71,6 +73,19 @@ def readiness_summary(results: dict) -> None:
     )
 
 
+def inspections_summary(results: dict) -> None:
+    if not results:
+        return
+    gen = results["generate"]
+    print(f"{'生成检查记录':<24}{gen['inspections']:>10,} 次 / {gen['results']:,} 条结果（{gen['generate_s']:.0f} s）")
+    for key, label in (("unit", "本月检查结果按责任单位"), ("indicator", "本月检查结果按测评指标")):
+        r = results[key]
+        print(
+            f"{label:<20}{r['orm_ms']:>10.1f} ms，手写 SQL {r['sql_ms']:.1f} ms，{r['ratio']:.2f}×（目标 ≤ 2×）"
+            + ("" if r["same"] else "  ⚠ 结果不同")
+        )
+
+
 def main() -> int:
     started = time.perf_counter()
     ok = all(
@@ -79,6 +94,7 @@ def main() -> int:
             run("bench_import.py"),
             run("bench_cases.py"),
             run("bench_readiness.py", "--reuse-cases"),
+            run("bench_inspections.py"),
         ]
     )
     summary()

@@ -87,6 +87,7 @@ class HostileWorld:
     report: ProgressReport
     checklist: Checklist | None = None
     checklist_item: ChecklistItem | None = None
+    inspections: list = field(default_factory=list)  # inspections (results area)
 
 
 def _import_places(kind: str, row: dict[str, object]) -> None:
@@ -332,6 +333,19 @@ def _checklists(w: World, h: Hostile, site: Site, category: Category) -> tuple[C
     return checklist, checklist.items.get()
 
 
+def _inspections(w: World, h: Hostile, site: Site, item: ChecklistItem) -> list:
+    """The road chief's inspection of the hostile site failing the hostile (imported, linked) item, with a
+    photo: the results pages and readiness."""
+    from chuangcheng.inspections.choices import InspectionKind, Outcome
+    from chuangcheng.inspections.services import Answer, inspection_submit
+
+    answer = Answer(item.pk, Outcome.FAIL, h("inspection result note", 300), (_photo(),))
+    inspection, _ = inspection_submit(
+        by=w.chief_a, kind=InspectionKind.CHECK, site=site, answers=[answer], note=h("inspection note", 500)
+    )
+    return [inspection]
+
+
 def build(w: World) -> HostileWorld:
     """Seed the hostile values (about 70 fields) into ``w``."""
     h = Hostile()
@@ -355,4 +369,5 @@ def build(w: World) -> HostileWorld:
         w, h, unit, person, segment, grid, site, shop, category, case_list, campaign, tasks, notices, report
     )
     hostile.checklist, hostile.checklist_item = _checklists(w, h, site, category)
+    hostile.inspections = _inspections(w, h, site, hostile.checklist_item)
     return hostile

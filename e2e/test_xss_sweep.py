@@ -145,6 +145,9 @@ def _checklist_pages(hw: hostile_world.HostileWorld) -> list[str]:
         f"/inspections/checklists/items/{item}/edit/",
         f"/inspections/checklists/items/{item}/indicators/?campaign={hw.campaign.code}",
         "/inspections/checklists/import/",
+        "/inspections/records/",
+        *[f"/inspections/records/{i.pk}/" for i in hw.inspections],
+        "/inspections/results/",
     ]
 
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangcheng.core import transitions
 from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
+from chuangcheng.core.registry import case_links
 from chuangcheng.core.web import form_errors, map_context, next_or, paginate, render_page, run_service, with_filters
 from chuangcheng.org.types import AuthedRequest
 from chuangcheng.places.geojson import segment_feature
@@ -344,6 +345,8 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "extension_form": ExtensionForm(),
         "suspend_form": SuspendForm(),
         "features": _collection(features),
+        # Links from the apps above (an inspection whose failure opened or joined this case).
+        "links": case_links(request.user, case),
         **map_context(),
     }
     if actions & {Action.MERGE}:

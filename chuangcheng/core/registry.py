@@ -117,3 +117,65 @@ def home_panels_for(user: Any) -> list[HomePanel]:
 
 def tick_jobs() -> list[TickJob]:
     return sorted(_jobs.values(), key=lambda j: j.order)
+
+
+# ---- links between apps of different layers (issue 10: inspections ↔ cases, readiness) -----------
+
+CaseLinks = Callable[[Any, Any], list[tuple[str, str]]]
+_case_links: dict[str, CaseLinks] = {}
+
+
+def register_case_links(key: str, func: CaseLinks) -> None:
+    """An app above cases adds links to a case's page: ``func(user, case)`` → [(label, url)].
+
+    The function returns only what ``user`` may open (the case page shows them as they come).
+    """
+    _case_links[key] = func
+
+
+def case_links(user: Any, case: Any) -> list[tuple[str, str]]:
+    """Every registered app's links for ``case`` as seen by ``user``, in registration order."""
+    return [link for func in _case_links.values() for link in func(user, case)]
+
+
+@dataclass(frozen=True)
+class FieldFailure:
+    """A failed checklist item at one place, over a readiness window (what cost a node its points)."""
+
+    item: str
+    place: str
+    count: int
+    lon: float | None = None
+    lat: float | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    """What field checks found on one indicator node: its pass rate and the failures behind it.
+
+    ``rate`` is passed / (passed + failed), computed by the app that owns the checks (one definition).
+    """
+
+    passed: int
+    failed: int
+    rate: Any  # Decimal in [0, 1]
+    failures: tuple[FieldFailure, ...] = ()
+
+
+# campaign, as_of (None: today) → {node id: FieldEvidence} for the nodes inspections touched.
+ReadinessSource = Callable[[Any, "dt.date | None"], dict[int, FieldEvidence]]
+_readiness_sources: dict[str, ReadinessSource] = {}
+
+
+def register_readiness_source(key: str, func: ReadinessSource) -> None:
+    """An app above indicators feeds readiness with field evidence per node (inspections do)."""
+    _readiness_sources[key] = func
+
+
+def readiness_evidence(campaign: Any, as_of: dt.date | None = None) -> dict[int, FieldEvidence]:
+    """The field evidence of every registered source for ``campaign`` (later sources win on a node)."""
+    found: dict[int, FieldEvidence] = {}
+    for func in _readiness_sources.values():
+        found.update(func(campaign, as_of))
+    return found

@@ -52,6 +52,22 @@ class UnitLoadOut(Schema):
     cases: int
 
 
+class FieldFailureOut(Schema):
+    item: str = Field(description="不合格的检查项")
+    place: str = Field(description="点位或路段")
+    count: int
+    lon: float | None
+    lat: float | None
+
+
+class FieldChecksOut(Schema):
+    passed: int
+    failed: int
+    pass_rate: float
+    before: Decimal = Field(description="仅按任务和问题的预测得分（修正前）")
+    failures: list[FieldFailureOut]
+
+
 class ReadinessNodeOut(Schema):
     id: int
     parent_id: int | None
@@ -69,6 +85,9 @@ class ReadinessNodeOut(Schema):
     tasks: list[TaskCauseOut] = Field(description="未完成的任务（原因）")
     categories: list[CategoryCauseOut] = Field(description="关联类别的未结案问题（原因）")
     units: list[UnitLoadOut] = Field(description="可消除差距的单位（前 5）")
+    field_checks: FieldChecksOut | None = Field(
+        None, description="实地考察：统计窗口内关联检查项的合格、不合格次数和合格率 P；窗口内未检查为 null"
+    )
 
 
 class UnitGapOut(Schema):
@@ -181,6 +200,21 @@ def _node(n: NodeReadiness) -> dict:
         ],
         "categories": [c.__dict__ for c in n.categories],
         "units": [u.__dict__ for u in n.units],
+        "field_checks": _checks(n),
+    }
+
+
+def _checks(n: NodeReadiness) -> dict | None:
+    if n.checks is None:
+        return None
+    return {
+        "passed": n.checks.passed,
+        "failed": n.checks.failed,
+        "pass_rate": round(float(n.checks.rate), 4),
+        "before": points(n.before_field or Decimal(0)),
+        "failures": [
+            {"item": f.item, "place": f.place, "count": f.count, "lon": f.lon, "lat": f.lat} for f in n.checks.failures
+        ],
     }
 
 

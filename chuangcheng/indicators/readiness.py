@@ -11,6 +11,12 @@ The formula (weights are fields of the Campaign, explained on the readiness page
   categories, the case part C = 1 − min(1, (open not overdue + overdue_case_factor × overdue) /
   case_tolerance) and predicted = max × (task_weight × T + (1 − task_weight) × C); otherwise
   predicted = max × T.
+- Field checks (实地考察): when inspections in the campaign's window (``inspections`` app, read
+  through ``core.registry.readiness_evidence``) checked a leaf's linked checklist items with
+  pass rate P (passed / (passed + failed), 不适用 not counted), and C = predicted / max from the
+  rules above: predicted = max × P when the leaf has no tasks of its own (the checks are the
+  only direct evidence), else max × (C + P) / 2. A leaf no inspection touched keeps its
+  predicted score.
 - A parent's predicted = max × Σ children's predicted / Σ children's max.
 
 ``compute_readiness`` runs a constant number of grouped queries per campaign, whatever the
@@ -25,6 +31,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -32,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuangcheng.cases.selectors import CategoryOpenCases, open_case_counts_by_category
+from chuangcheng.core.registry import FieldEvidence, readiness_evidence
 from chuangcheng.org.models import Unit
 
 from .choices import ReportStatus, TaskStatus
@@ -123,6 +131,9 @@ class NodeReadiness:
     units: list[UnitLoad] = field(default_factory=list)
     linked_names: list[str] = field(default_factory=list)  # the categories linked here or above
     ancestors: list[str] = field(default_factory=list)  # names from the top down
+    # Field checks (leaves whose linked checklist items were inspected in the window):
+    checks: FieldEvidence | None = None
+    before_field: Decimal | None = None  # the predicted score from tasks and cases alone
 
     @property
     def gap(self) -> Decimal:
@@ -204,6 +215,15 @@ class CampaignReadiness:
     @property
     def days_to_milestone(self) -> int | None:
         return (self.next_milestone.date - self.as_of).days if self.next_milestone else None
+
+    def field_nodes(self) -> list[NodeReadiness]:
+        """Leaves inspected in the window that failed items, most points lost to the checks first."""
+        leaves = [n for n in self.nodes if n.checks is not None and n.checks.failed]
+        return sorted(leaves, key=lambda n: (-(n.max_score - n.predicted), n.code))
+
+    def field_failures(self) -> list[tuple[NodeReadiness, Any]]:
+        """Every (leaf, failure) of the field checks, for the map of failing sites."""
+        return [(n, f) for n in self.field_nodes() for f in n.checks.failures]  # type: ignore[union-attr]
 
     def leaves_by_gap(self) -> list[NodeReadiness]:
         """The 差距指标: leaves losing points, biggest gap first."""
@@ -319,6 +339,7 @@ class _Walk:
     linked: dict[int, set[int]]
     cases: dict[int, CategoryOpenCases]
     members: dict[int, set[int]]  # linked category id → the case categories it covers
+    checks: dict[int, FieldEvidence] = field(default_factory=dict)  # node id → field checks
     order: list[NodeReadiness] = field(default_factory=list)
     unit_gaps: dict[int | None, UnitGap] = field(default_factory=dict)
     unit_tasks: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -347,6 +368,7 @@ def compute_readiness(campaign: Campaign, *, as_of: dt.date | None = None) -> Ca
         if entry.parent_id is not None:
             members[entry.parent_id].add(entry.category_id)
     walk = _Walk(campaign, _task_credits(campaign, as_of, today), linked, cases, members)
+    walk.checks = readiness_evidence(campaign, as_of)
     for root in roots:
         _visit(walk, root, [], None, set(), ONE)
     _split_case_gaps(walk)
@@ -429,9 +451,25 @@ def _leaf(
         node.predicted = node.max_score * (task_weight * node.task_part + (ONE - task_weight) * case_part)
     else:
         node.predicted = node.max_score * node.task_part
+    _field_checks(walk, node, bool(own))
     unfinished = node.unfinished_tasks
     _attribute(walk, node, unfinished, key, task_weight, scale)
     node.units = _closers(unfinished, ranked, held)
+
+
+def _field_checks(walk: _Walk, node: NodeReadiness, has_own_tasks: bool) -> None:
+    """A leaf inspected in the window: max × P without tasks of its own, else max × (C + P) / 2."""
+    evidence = walk.checks.get(node.id)
+    if evidence is None or evidence.rate is None:
+        return
+    node.checks = evidence
+    node.before_field = node.predicted
+    rate = Decimal(evidence.rate)
+    if not has_own_tasks:
+        node.predicted = node.max_score * rate
+    elif node.max_score:
+        current = node.predicted / node.max_score
+        node.predicted = node.max_score * (current + rate) / 2
 
 
 def _cases_of(walk: _Walk, node: NodeReadiness, categories: set[int]) -> frozenset[int]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chuangcheng.core.web import map_context
 from chuangcheng.org.types import AuthedRequest
 
 from .access import can_see_readiness
@@ -63,8 +64,39 @@ def readiness_page(request: AuthedRequest, code: str) -> HttpResponse:
         "gaps_cut": not show_all and len(gaps) > TABLE_GAPS,
         "charts": _charts(readiness, gaps),
         "formula": _formula(campaign),
+        "field_nodes": readiness.field_nodes(),
+        "field_points": _field_points(readiness),
+        **map_context(),
     }
     return render(request, "indicators/readiness.html", context)
+
+
+def _field_points(readiness: CampaignReadiness) -> dict[str, Any]:
+    """The places where field checks failed a node's items, one point per place (GeoJSON for the map)."""
+    places: dict[tuple[float, float], dict[str, Any]] = {}
+    for node, failure in readiness.field_failures():
+        if failure.lon is None or failure.lat is None:
+            continue
+        entry = places.setdefault(
+            (failure.lon, failure.lat), {"place": failure.place, "url": failure.url, "failures": 0, "items": []}
+        )
+        entry["failures"] += failure.count
+        entry["items"].append(f"{node.code} {failure.item}×{failure.count}")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "kind": "place",
+                "name": e["place"],
+                "label": f"{e['place']}：{'；'.join(e['items'][:4])}",
+                "failures": e["failures"],
+                "url": e["url"],
+            },
+        }
+        for (lon, lat), e in places.items()
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _as_of(request: AuthedRequest) -> dt.date | None:

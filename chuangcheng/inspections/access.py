@@ -1,14 +1,24 @@
-"""Who may act on inspections' objects: rules on top of ``org.access.Scope``."""
+"""Who may act on inspections' objects: rules on top of ``org.access.Scope``.
+
+Checklists: the office edits them; the roles that inspect or oversee inspections read them.
+Inspections: county-wide roles (office, supervisor, leader) and the superuser see every inspection; a unit
+(unit admin, handler) sees the inspections of the places it answers for (``Inspection.unit``
+in its subtree); everyone sees the inspections they did themselves (an inspector, a road
+chief). Volunteers have no inspection pages.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chuangcheng.org.access import scope_for
+from chuangcheng.org.access import Scope, scope_for
 from chuangcheng.org.choices import Role
+
+from .models import Inspection
 
 # ---- checklists (检查表) -----------------------------------------------------------------------
 
@@ -37,3 +47,39 @@ def require_checklist_editor(user: Any) -> None:
 
 
 # ---- end checklists ---------------------------------------------------------------------------
+
+# ---- inspections (results) ------------------------------------------------------------------------
+
+# The roles that have inspection pages at all (what they see there is scoped below).
+RESULT_ROLES = (
+    Role.OFFICE,
+    Role.SUPERVISOR,
+    Role.LEADER,
+    Role.UNIT_ADMIN,
+    Role.HANDLER,
+    Role.INSPECTOR,
+    Role.ROAD_CHIEF,
+)
+
+
+def can_see_inspections(user: Any) -> bool:
+    """The user holds a role with inspection pages (or is a superuser)."""
+    return scope_for(user).acts_as(*RESULT_ROLES)
+
+
+def inspection_scope_q(user: Any) -> Q:
+    """Q over ``Inspection`` limiting it to what ``user`` may see."""
+    scope = scope_for(user)
+    if scope.all_units:
+        return Q()
+    own = Q(inspector_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+    if scope.has_unit_role:
+        return own | scope.covered_q("unit")
+    return own
+
+
+def sees_inspection(scope: Scope, inspection: Inspection) -> bool:
+    """The same rule for one inspection already loaded (unit with its path)."""
+    if scope.all_units or (scope.person_id is not None and inspection.inspector_id == scope.person_id):
+        return True
+    return scope.has_unit_role and scope.covers(inspection.unit)

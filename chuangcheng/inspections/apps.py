@@ -11,6 +11,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         self._ready_checklists()
+        self._ready_results()
 
     @staticmethod
     def _ready_checklists() -> None:
@@ -24,3 +25,25 @@ class InspectionsConfig(AppConfig):
             return scope_for(user).acts_as(Role.OFFICE, Role.SUPERVISOR)
 
         register_nav(NavEntry("checklists", _("检查表"), "inspections:checklists", 45, keeps_checklists))
+
+    # ---- results (an inspection's detail, results pages, readiness and case links) -------------
+
+    @staticmethod
+    def _ready_results() -> None:
+        from chuangcheng.core.registry import NavEntry, register_case_links, register_nav, register_readiness_source
+
+        from .access import can_see_inspections
+        from .results import case_links, readiness_source
+
+        register_nav(
+            NavEntry(
+                "inspection_results",
+                _("检查结果"),
+                "inspections:results",
+                36,
+                can_see_inspections,
+                element_id="nav-results",
+            )
+        )
+        register_case_links("inspections", case_links)
+        register_readiness_source("inspections", readiness_source)

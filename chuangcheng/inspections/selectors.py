@@ -18,6 +18,11 @@ from .access import can_read_checklists
 from .choices import InspectionKind, ItemFamily, VisitState
 from .models import Checklist, ChecklistItem, Visit
 
+# Submitted inspections as a user may see them live in results.py (with the figures); named here too.
+from .results import get_inspection_for_user as get_inspection_for_user
+from .results import get_inspection_photo_for_user as get_inspection_photo_for_user
+from .results import inspection_list_for_user as inspection_list_for_user
+
 
 def checklist_for_site(site: Site) -> Checklist | None:
     """The active checklist of the site's type, if the office keeps one."""

@@ -46,6 +46,8 @@ NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
 MAP_EDITORS = frozenset({"office"})
 # Checklists (检查表): the office edits; the roles that inspect or oversee inspections read.
 CHECKLIST_READERS = frozenset({"office", "supervisor", "leader", "inspector", "road_chief", "superuser"})
+# Inspection records and results: the county, the units (their places) and who inspects (their own).
+INSPECTION_READERS = COUNTY | UNIT | frozenset({"road_chief", "inspector"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -160,6 +162,13 @@ PAGES: dict[str, Entry] = {
     "indicators:evidence": E(LEDGER, obj="evidence"),
     "indicators:framework": E(LEDGER, code="WMXC-2027"),
     "indicators:task_create": E(OFFICE, both=True, code="WMXC-2027"),
+    # inspections: results area
+    "inspections:list": E(INSPECTION_READERS, lists="inspection"),
+    "inspections:detail": E(INSPECTION_READERS, obj="inspection"),
+    "inspections:photo": E(INSPECTION_READERS, obj="inspection_photo"),
+    "inspections:photo_thumb": E(INSPECTION_READERS, obj="inspection_photo"),
+    "inspections:results": E(INSPECTION_READERS, lists="inspection"),
+    "inspections:results_export": E(INSPECTION_READERS, lists="inspection"),
     "indicators:readiness_overview": E(COUNTY),
     "indicators:readiness": E(COUNTY, code="WMXC-2027"),
     "indicators:import_framework": E(OFFICE, both=True, code="WMXC-2027"),
@@ -262,4 +271,8 @@ API: dict[str, Entry] = {
     "POST /api/inspections/checklists/{checklist_id}/items": E(OFFICE, obj="checklist"),
     "PATCH /api/inspections/checklist-items/{item_id}": E(OFFICE, obj="checklist_item"),
     "PUT /api/inspections/checklist-items/{item_id}/indicators": E(OFFICE, obj="checklist_item"),
+    # inspections: results area
+    "GET /api/inspections/records": E(INSPECTION_READERS, lists="inspection"),
+    "GET /api/inspections/records/{inspection_id}": E(INSPECTION_READERS, obj="inspection"),
+    "GET /api/inspections/results": E(INSPECTION_READERS, lists="inspection"),
 }

@@ -158,7 +158,22 @@ SCOPES: dict[str, ScopeKind] = {
     "evidence": ScopeKind(lambda u: _evidence(u), lambda o: o.original_name),
     "notice": ScopeKind(lambda u: notice_list_for_user(user=u), lambda o: o.code),
     "notification": ScopeKind(lambda u: inbox_for_user(user=u), lambda o: o.title),
+    # inspections (results area)
+    "inspection": ScopeKind(lambda u: _inspections(u), lambda o: o.site.name),
+    "inspection_photo": ScopeKind(lambda u: _inspection_photos(u), lambda o: f"/inspections/photo/{o.pk}/"),
 }
+
+
+def _inspections(user: Person) -> Any:
+    from chuangcheng.inspections.selectors import inspection_list_for_user
+
+    return inspection_list_for_user(user=user)
+
+
+def _inspection_photos(user: Person) -> Any:
+    from chuangcheng.inspections.models import InspectionPhoto
+
+    return InspectionPhoto.objects.filter(result__inspection__in=_inspections(user).values("pk"))
 
 
 def _photos(user: Person) -> Any:

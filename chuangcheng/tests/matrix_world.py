@@ -58,6 +58,9 @@ class Side:
     evidence: Evidence
     notice: SupervisionNotice
     notification: Notification
+    # inspections (results area): an inspection of the side's site with a failure's photo
+    inspection: Any = None
+    inspection_photo: Any = None
 
     def get(self, kind: str) -> Any:
         return getattr(self, kind)
@@ -182,6 +185,25 @@ def _notification(person: Person, tag: str) -> Notification:
     return notify(recipients=[person], kind="matrix.test", title=f"测试消息{tag}")[0]
 
 
+def _inspection(world: World, site: Site) -> tuple[Any, Any]:
+    """The inspector's check of the site: every item passed but 公平秤 (no case category), with a photo."""
+    from chuangcheng.inspections.choices import InspectionKind, Outcome
+    from chuangcheng.inspections.models import Checklist, InspectionPhoto
+    from chuangcheng.inspections.selectors import active_items
+    from chuangcheng.inspections.services import Answer, checklists_seed, inspection_submit
+
+    checklists_seed()
+    items = active_items(Checklist.objects.get(site_type=site.site_type))
+    answers = [
+        Answer(i.pk, Outcome.FAIL, "入口未设", (process_photo(_jpeg("gray")),))
+        if "公平秤" in i.text
+        else Answer(i.pk, Outcome.PASS)
+        for i in items
+    ]
+    inspection, _ = inspection_submit(by=world.inspector, kind=InspectionKind.CHECK, site=site, answers=answers)
+    return inspection, InspectionPhoto.objects.get(result__inspection=inspection)
+
+
 def build(world: World) -> Objects:
     case_services.seed_categories()
     category = Category.objects.get(name="暴露垃圾")
@@ -212,6 +234,7 @@ def build(world: World) -> Objects:
             notice=notice,
             notification=_notification(admin, tag),
         )
+        sides[tag].inspection, sides[tag].inspection_photo = _inspection(world, site)
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
     objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
     objects.checklist, objects.checklist_item = _checklist(world, category)

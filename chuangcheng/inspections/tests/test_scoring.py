@@ -105,3 +105,46 @@ def test_window_is_the_campaigns_setting(world, setting):
         assert indicator_pass_rates(inspections_in_window(campaign.pk, as_of=dt.date(2026, 6, 8))) == {
             node.pk: PassRate(0, 1)
         }
+
+
+def test_an_item_linked_to_two_nodes_counts_once_for_each(world, setting):
+    _campaign, node, other, checklist, items, site = setting
+    items[0].indicators.add(other)  # item 0 now evidences both nodes
+    when = dt.datetime(2026, 6, 10, 9, tzinfo=SHANGHAI)
+    inspect(world, checklist, site, items, [Outcome.FAIL, Outcome.PASS, Outcome.PASS], when)
+    rates = indicator_pass_rates(Inspection.objects.all(), node_ids=[node.pk, other.pk])
+    # node: items 0 (F) and 1 (P); other: items 0 (F) and 2 (P) — each result once per node.
+    assert rates == {node.pk: PassRate(passed=1, failed=1), other.pk: PassRate(passed=1, failed=1)}
+    assert indicator_pass_rates(Inspection.objects.all()) == rates
+
+
+def test_a_campaigns_nodes_only(world, setting):
+    campaign, node, other, checklist, items, site = setting
+    elsewhere = Campaign.objects.create(
+        code="WSXC-2027",
+        name="省级卫生县城",
+        kind=CampaignKind.SANITARY,
+        title_level=TitleLevel.PROVINCIAL,
+        framework_edition="x",
+        pass_score=Decimal("85.00"),
+    )
+    foreign = IndicatorNode.objects.create(
+        campaign=elsewhere, code="1", level=NodeLevel.CONTENT, name="市场", max_score=Decimal("4")
+    )
+    items[0].indicators.add(foreign)
+    inspect(
+        world,
+        checklist,
+        site,
+        items,
+        [Outcome.FAIL, Outcome.PASS, Outcome.PASS],
+        dt.datetime(2026, 6, 10, 9, tzinfo=SHANGHAI),
+    )
+    assert indicator_pass_rates(Inspection.objects.all(), campaign_id=campaign.pk) == {
+        node.pk: PassRate(1, 1),
+        other.pk: PassRate(1, 0),
+    }
+    assert indicator_pass_rates(Inspection.objects.all(), campaign_id=elsewhere.pk) == {foreign.pk: PassRate(0, 1)}
+    assert indicator_pass_rates(Inspection.objects.all(), node_ids=[node.pk], campaign_id=campaign.pk) == {
+        node.pk: PassRate(1, 1)
+    }

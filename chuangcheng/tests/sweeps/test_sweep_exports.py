@@ -57,6 +57,7 @@ ARGUMENTS: dict[str, list[dict[str, str]]] = {
     "api:indicators_export_tasks": [{"code": ""}],
     "inspections:checklist_export": [{}],
     "api:inspections_checklist_export": [{}],
+    "inspections:results_export": [{}],
 }
 TEMPLATES = frozenset(name for name in ARGUMENTS if "template" in name)
 
@@ -81,12 +82,33 @@ def hostile_world(world, make, garbage, task_factory) -> set[str]:
     make.closed()
     for _n in range(3):
         task_factory()
+    inspected = _inspections(world)
     planted: set[str] = set()
     checklists_seed()
-    for model in (RoadSegment, Grid, Site, Shop, Case, IndicatorNode, Task, Unit, Checklist, ChecklistItem):
+    for model in (*inspected, RoadSegment, Grid, Site, Shop, Case, IndicatorNode, Task, Unit, Checklist, ChecklistItem):
         planted |= plant(model, model._default_manager.order_by("pk"))
     planted |= plant(Category, Category.objects.filter(pk__in=[garbage.pk, garbage.parent_id]))
     return planted
+
+
+def _inspections(world) -> tuple[type, ...]:
+    """An inspection of every site with one failure (the results export's rows); returns the models to plant."""
+    from chuangcheng.conftest import photo
+    from chuangcheng.inspections.models import Checklist, Inspection
+    from chuangcheng.inspections.selectors import active_items, checklist_for_site
+    from chuangcheng.inspections.services import Answer, checklists_seed, inspection_submit
+
+    checklists_seed()
+    for site in Site.objects.order_by("pk"):
+        checklist = checklist_for_site(site)
+        if checklist is None:
+            continue
+        items = list(active_items(checklist))
+        answers = [
+            Answer(i.pk, "fail", "", (photo(),)) if n == 0 else Answer(i.pk, "pass") for n, i in enumerate(items)
+        ]
+        inspection_submit(by=world.office, kind="check", site=site, answers=answers, note="现场检查")
+    return (Inspection, Checklist)
 
 
 def _urls(campaign_code: str) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from chuangcheng.indicators import services as indicator_services
 from chuangcheng.indicators.models import Evidence
 from chuangcheng.indicators.tests.conftest import pdf_evidence, upload
 from chuangcheng.indicators.tests.files import docx_bytes
+from chuangcheng.inspections.models import InspectionPhoto
 
 OUTSIDERS = ("admin_b", "chief_b")
 
@@ -38,13 +39,38 @@ def _stored_files(world, make, task_factory) -> None:
     notice = indicator_services.notice_issue(task=task, by=world.supervisor, reason="进度滞后")
     reply = check_evidence(upload("整改报告.docx", docx_bytes()))
     indicator_services.notice_reply(notice=notice, by=world.admin_a, reply="已整改", files=[reply])
+    _inspection_photo(world)
+
+
+def _inspection_photo(world) -> None:
+    """An inspection of a town A market with one failure and its photo (and thumbnail)."""
+    from chuangcheng.conftest import photo
+    from chuangcheng.inspections.models import Checklist
+    from chuangcheng.inspections.selectors import active_items
+    from chuangcheng.inspections.services import Answer, checklists_seed, inspection_submit
+    from chuangcheng.places.models import Site, SiteType
+    from chuangcheng.places.services import site_save
+
+    checklists_seed()
+    site = site_save(
+        site=Site(
+            code="P-SWEEP", name="城关农贸市场", site_type=SiteType.objects.get(code="market"), unit=world.town_a
+        ),
+        geometry={"type": "Point", "coordinates": [114.3, 34.8]},
+    )
+    items = active_items(Checklist.objects.get(site_type=site.site_type))
+    answers = [
+        Answer(i.pk, "fail", "入口未设", (photo("blue"),)) if "公平秤" in i.text else Answer(i.pk, "pass")
+        for i in items
+    ]
+    inspection_submit(by=world.inspector, kind="check", site=site, answers=answers)
 
 
 def test_no_private_file_is_served_to_anyone_who_may_not_see_it(world, media, make, task_factory):
     _stored_files(world, make, task_factory)
     files = {p.relative_to(media).as_posix(): p.read_bytes() for p in media.rglob("*") if p.is_file()}
-    assert {path.split("/", 1)[0] for path in files} == {"cases", "evidence"}
-    assert len(files) == 6  # two photos and their thumbnails, two evidence files
+    assert {path.split("/", 1)[0] for path in files} == {"cases", "evidence", "inspections"}
+    assert len(files) == 8  # three photos and their thumbnails, two evidence files
 
     visitors = {"anonymous": Client()}
     for name in OUTSIDERS:
@@ -52,6 +78,11 @@ def test_no_private_file_is_served_to_anyone_who_may_not_see_it(world, media, ma
         visitors[name].force_login(getattr(world, name))
     views = [reverse(n, args=[p.pk]) for p in CasePhoto.objects.all() for n in ("cases:photo", "cases:photo_thumb")]
     views += [reverse("indicators:evidence", args=[e.pk]) for e in Evidence.objects.all()]
+    views += [
+        reverse(n, args=[p.pk])
+        for p in InspectionPhoto.objects.all()
+        for n in ("inspections:photo", "inspections:photo_thumb")
+    ]
     served, requests = [], 0
     for who, client in visitors.items():
         for url in views:
@@ -80,3 +111,9 @@ def test_the_owners_still_get_their_files_through_the_checked_views(client, worl
         assert _body(client.get(reverse("cases:photo", args=[photo.pk]))) == (media / photo.image).read_bytes()
     for item in Evidence.objects.all():
         assert _body(client.get(reverse("indicators:evidence", args=[item.pk]))) == item.file.read()
+    for shot in InspectionPhoto.objects.all():
+        assert _body(client.get(reverse("inspections:photo", args=[shot.pk]))) == (media / shot.image).read_bytes()
+        assert (
+            _body(client.get(reverse("inspections:photo_thumb", args=[shot.pk])))
+            == (media / shot.thumbnail).read_bytes()
+        )
