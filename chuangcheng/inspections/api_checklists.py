@@ -113,7 +113,7 @@ class ChecklistItemIn(Schema):
     family: ItemFamily
     text: str = Field(min_length=1, max_length=200)
     method: str = Field("", max_length=300)
-    deduction: Decimal = Field(ge=0, le=Decimal("99.9"), description="不合格时扣的分，保留一位小数（多的四舍五入）")
+    deduction: float = Field(ge=0, le=99.9, description="不合格时扣的分，保留一位小数（多的四舍五入）")
     photo_required: bool = True
     case_category: Id | None = Field(None, description="问题小类 id；null 为不立案")
 
@@ -122,7 +122,7 @@ class ChecklistItemPatch(Schema):
     family: ItemFamily | None = None
     text: str | None = Field(None, min_length=1, max_length=200)
     method: str | None = Field(None, max_length=300)
-    deduction: Decimal | None = Field(None, ge=0, le=Decimal("99.9"), description="保留一位小数（多的四舍五入）")
+    deduction: float | None = Field(None, ge=0, le=99.9, description="保留一位小数（多的四舍五入）")
     photo_required: bool | None = None
     case_category: Id | None = Field(None, description="问题小类 id；传 null 为不立案，不传则不变")
     is_active: bool | None = None
@@ -165,9 +165,9 @@ def _save(item: ChecklistItem, by: Any) -> ChecklistItem:
         raise DomainError("；".join(exc.messages)) from None
 
 
-def _points(value: Decimal) -> Decimal:
+def _points(value: float) -> Decimal:
     """A deduction as the model keeps it: one decimal (a client's 98.89999999999999 is 98.9)."""
-    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _category(pk: int | None) -> Category | None:
