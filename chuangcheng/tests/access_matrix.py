@@ -44,6 +44,8 @@ VERIFIERS = frozenset({"office", "supervisor", "superuser"})
 LEDGER = COUNTY | UNIT
 NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
 MAP_EDITORS = frozenset({"office"})
+# 日巡查: the county-wide roles see every route, inspectors and road chiefs their own.
+PATROLS = COUNTY | {"inspector", "road_chief"}
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -166,6 +168,13 @@ PAGES: dict[str, Entry] = {
     "indicators:template_tasks": E(OFFICE, code="WMXC-2027"),
     "indicators:export_framework": E(LEDGER, code="WMXC-2027"),
     "indicators:export_tasks": E(LEDGER, lists="task", code="WMXC-2027"),
+    "inspections:patrol_rules": E(OFFICE),
+    "inspections:patrol_rule_create": E(OFFICE, both=True),
+    "inspections:patrol_rule_edit": E(OFFICE, obj="patrol_rule", both=True),
+    "inspections:patrol_rule_deactivate": E(OFFICE, obj="patrol_rule", post=True),
+    "inspections:patrol_calendar": E(PATROLS),
+    "inspections:patrol_generate": E(OFFICE, post=True),
+    "inspections:patrol_day": E(PATROLS, day="2026-06-10"),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -243,4 +252,11 @@ API: dict[str, Entry] = {
     "GET /api/indicators/{code}/export/framework.xlsx": E(LEDGER, **CAMPAIGN),
     "GET /api/indicators/{code}/export/tasks.xlsx": E(LEDGER, lists="task", **CAMPAIGN),
     "GET /api/indicators/readiness/{campaign_code}": E(COUNTY, campaign_code="WMXC-2027"),
+    "GET /api/inspections/patrol-rules": E(OFFICE),
+    "POST /api/inspections/patrol-rules": E(OFFICE, body={"road_class": "commercial"}),
+    "PUT /api/inspections/patrol-rules/{rule_id}": E(OFFICE, obj="patrol_rule", body={"road_class": "main"}),
+    "POST /api/inspections/patrol-rules/{rule_id}/deactivate": E(OFFICE, obj="patrol_rule"),
+    "GET /api/inspections/patrols/calendar": E(PATROLS, query="month=2026-06-01"),
+    "GET /api/inspections/patrols/days/{day}": E(PATROLS, day="2026-06-10"),
+    "POST /api/inspections/patrols/days/{day}/generate": E(OFFICE, day="2099-01-05"),
 }

@@ -186,7 +186,7 @@ def sees(person: Person | None, kind: str, obj: Any) -> bool:
 
 
 def object_of(objects: Objects, side: Side, kind: str) -> Any:
-    if kind in {"category", "campaign", "holiday"}:
+    if kind in {"category", "campaign", "holiday", "patrol_rule"}:
         return getattr(objects, kind)
     if kind in {"todo", "duplicate"}:
         return side.case

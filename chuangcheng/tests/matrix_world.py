@@ -67,6 +67,7 @@ class Objects:
     category: Category
     campaign: Campaign
     holiday: Any
+    patrol_rule: Any = None  # inspections: a 日巡查 rule (county-wide, no unit)
 
 
 def _jpeg(colour: str) -> SimpleUploadedFile:
@@ -207,4 +208,17 @@ def build(world: World) -> Objects:
             notification=_notification(admin, tag),
         )
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
-    return Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
+    objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
+    objects.patrol_rule = _patrols(world)
+    return objects
+
+
+def _patrols(world: World) -> Any:
+    """A 日巡查 rule (every 主干道 daily) and the routes of 2026-06-10 it plans."""
+    from chuangcheng.inspections.models import PatrolRule
+    from chuangcheng.inspections.services import patrol_routes_generate
+    from chuangcheng.places.choices import RoadClass
+
+    rule = PatrolRule.objects.create(road_class=RoadClass.MAIN, times_per_week=7)
+    patrol_routes_generate(day=dt.date(2026, 6, 10))
+    return rule
