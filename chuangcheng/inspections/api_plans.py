@@ -207,7 +207,7 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
         "place_name": place.name if place else "",
         "town_id": visit.town_id,
         "state": state,
-        "state_label": state.label,
+        "state_label": str(state.label),
         "done_at": visit.done_at,
         "inspection_id": visit.inspection_id,
     }

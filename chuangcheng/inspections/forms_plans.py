@@ -28,3 +28,13 @@ class PatrolRuleForm(forms.ModelForm):
         self.fields["town"].queryset = patrol_towns()  # type: ignore[attr-defined]
         self.fields["town"].empty_label = _("全县")  # type: ignore[attr-defined]
         self.fields["site_type"].empty_label = "—"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """Exactly one target, said in words (on the field, so the model's bare constraint check is skipped)."""
+        data = super().clean() or {}
+        if bool(data.get("site_type")) == bool(data.get("road_class")):
+            self.add_error("site_type", _("请选择点位类型或道路等级（二选一）"))
+        return data
+
+    def validate_unique(self) -> None:
+        """No twin rule: the service checks it, with its own message."""

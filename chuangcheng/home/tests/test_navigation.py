@@ -26,13 +26,13 @@ def nav_ids(client) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("office", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]),
-        ("supervisor", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("leader", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
+        ("office", [*COMMON_HEAD, "nav-indicators", "nav-patrols", *MAP, *PLACES, *ORG, "nav-audit"]),
+        ("supervisor", [*COMMON_HEAD, "nav-indicators", "nav-patrols", *MAP, *PLACES, *ORG]),
+        ("leader", [*COMMON_HEAD, "nav-indicators", "nav-patrols", *MAP, *PLACES, *ORG]),
         ("admin_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("handler_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("chief_a", [*COMMON_HEAD, *MAP, "nav-mine", *PLACES, *ORG]),
-        ("inspector", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
+        ("chief_a", [*COMMON_HEAD, "nav-patrols", *MAP, "nav-mine", *PLACES, *ORG]),
+        ("inspector", [*COMMON_HEAD, "nav-patrols", *MAP, *PLACES, *ORG]),
         ("volunteer", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
     ],
 )
@@ -48,7 +48,7 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
 
     ids = nav_ids(client)
 
-    assert ids == [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]
+    assert ids == [*COMMON_HEAD, "nav-indicators", "nav-patrols", *MAP, *PLACES, *ORG, "nav-audit"]
 
 
 def test_the_audit_link_opens_the_audit_log(client, world):
@@ -75,4 +75,4 @@ def test_an_anonymous_visitor_gets_no_navigation(client, db):
 
 
 def test_the_tick_jobs_are_the_apps_ones_in_order():
-    assert [job.label for job in tick_jobs()] == ["督办升级", "任务催办与逾期督办", "达标预测快照"]
+    assert [job.label for job in tick_jobs()] == ["督办升级", "任务催办与逾期督办", "达标预测快照", "日巡查路线生成"]
