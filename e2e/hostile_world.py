@@ -329,6 +329,20 @@ def build(w: World) -> HostileWorld:
     log_action(unit, h("audit action", 64), by=person, data=audit_data)
     everyone = [w.office, w.leader, w.admin_a, w.chief_a, w.supervisor, w.handler_a]
     notify(recipients=everyone, kind="system", title=h("notification title", 200), body=h("notification body", 2000))
+    _patrols(segment, site, person)
     return HostileWorld(
         w, h, unit, person, segment, grid, site, shop, category, case_list, campaign, tasks, notices, report
     )
+
+
+def _patrols(segment: RoadSegment, site: Site, person: Person) -> None:
+    """Today's 日巡查 routes: the hostile segment to its road chief, the hostile site to the hostile
+    person (an inspector of its street too), so the plan calendar and the day page name them."""
+    from chuangcheng.inspections.models import PatrolRule
+    from chuangcheng.inspections.services import patrol_routes_generate
+
+    assert person.unit is not None
+    membership_grant(person=person, unit=person.unit, role=Role.INSPECTOR)
+    PatrolRule.objects.create(road_class=segment.road_class, times_per_week=7)
+    PatrolRule.objects.create(site_type=site.site_type, times_per_week=7)
+    patrol_routes_generate(day=timezone.localdate())

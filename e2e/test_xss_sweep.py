@@ -16,10 +16,12 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from chuangcheng.conftest import PASSWORD, World
+from chuangcheng.inspections.models import PatrolRule
 from chuangcheng.org.services import person_create
 
 from . import hostile_world
@@ -131,6 +133,10 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         "/indicators/readiness/",
         f"/indicators/{code}/readiness/",
         f"/indicators/{code}/import/framework/",
+        "/inspections/patrol-rules/",
+        f"/inspections/patrol-rules/{PatrolRule.objects.get(site_type__code='xss').pk}/edit/",
+        "/inspections/patrols/",
+        f"/inspections/patrols/{timezone.localdate():%Y-%m-%d}/",
     ]
 
 
