@@ -1,4 +1,4 @@
-"""`make bench`: the routing, import, case and readiness benchmarks, each in its own process, then a summary.
+"""`make bench`: the routing, import, case, readiness and 日巡查 benchmarks, each in its own process, then a summary.
 
 The case benchmark generates BENCH_CASES cases (default 1 000 000, ~5 min on 2 cores); set
 BENCH_CASES=100000 for a quicker run. The readiness benchmark reuses that database.
@@ -39,6 +39,7 @@ def summary() -> None:
         print(f"{'每次查询耗时 100k/1k':<24}{ratio:>10.2f}×（目标 ≤ 2×）")
     cases_summary(load_results("cases"))
     readiness_summary(load_results("readiness"))
+    plans_summary(load_results("plans"))
     if imports:
         rows = imports["rows"]
         label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
@@ -71,6 +72,17 @@ def readiness_summary(results: dict) -> None:
     )
 
 
+def plans_summary(results: dict) -> None:
+    if not results:
+        return
+    label = f"日巡查生成 {results['segments']} 路段 {results['sites']} 点位 {results['inspectors']} 人"
+    for key, name in (("with_chiefs", "路长+巡查员"), ("inspectors_only", "仅巡查员")):
+        r = results[key]
+        print(
+            f"{label if key == 'with_chiefs' else '':<26}{name} 每天中位数 {r['median_s'] * 1000:.0f} ms（目标 < 1 s）"
+        )
+
+
 def main() -> int:
     started = time.perf_counter()
     ok = all(
@@ -79,6 +91,7 @@ def main() -> int:
             run("bench_import.py"),
             run("bench_cases.py"),
             run("bench_readiness.py", "--reuse-cases"),
+            run("bench_plans.py"),
         ]
     )
     summary()
