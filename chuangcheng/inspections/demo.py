@@ -55,6 +55,7 @@ def wipe_checklists() -> None:
 # ---- 日巡查: rules, a month of routes, most of them walked ----------------------------------------
 
 PATROL_DAYS = 30  # up to and including the demo's today
+DEMO_INSPECTOR = "xuncha"  # org.demo's fixed 巡查员 login: today's visits are left for them to do
 FAILURE_RATE = 0.05  # inspections with one failed item
 DONE_RATE = {"inspector": 0.93, "chief": 0.85, "lazy": 0.6}
 
@@ -109,14 +110,16 @@ class DemoPatrols:
 
     def _place_demo_inspector(self) -> None:
         """The demo 巡查员 works the first street beside its 网格员 (so their list today is not empty)."""
-        person = Person.objects.get(username="xuncha")
+        person = Person.objects.filter(username=DEMO_INSPECTOR).first()
         town = Unit.objects.filter(kind=UnitKind.TOWN).order_by("sort_order", "code").first()
-        if town is not None and not person.memberships.filter(unit=town, role=Role.INSPECTOR).exists():
+        if person is None or town is None:
+            return
+        if not person.memberships.filter(unit=town, role=Role.INSPECTOR).exists():
             membership_grant(person=person, unit=town, role=Role.INSPECTOR, log=False)
 
     def _lazy(self, people: dict[int, Person]) -> set[int]:
         """Two people who often skip their rounds (so the supervisor has 漏巡 to look at)."""
-        candidates = sorted(pk for pk, p in people.items() if p.username != "xuncha")
+        candidates = sorted(pk for pk, p in people.items() if p.username != DEMO_INSPECTOR)
         return set(self.rng.sample(candidates, min(2, len(candidates))))
 
     def _walk(self, day: dt.date, people: dict[int, Person], lazy: set[int]) -> list[tuple[int, int, dt.datetime]]:
@@ -136,7 +139,7 @@ class DemoPatrols:
             rate = DONE_RATE["lazy"] if person.pk in lazy else DONE_RATE["chief" if visit.segment_id else "inspector"]
             when = dt.datetime.combine(day, dt.time(self.rng.randrange(8, 18), self.rng.randrange(60)))
             when = timezone.make_aware(when)
-            demo_inspector = person.username == "xuncha"
+            demo_inspector = person.username == DEMO_INSPECTOR
             if self.rng.random() >= rate or when > self.now or (day == self.today and demo_inspector):
                 continue
             checklist = self._checklist(visit)
