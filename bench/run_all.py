@@ -1,5 +1,5 @@
-"""`make bench`: the routing, import, case, readiness and inspection-results benchmarks, each in its own process,
-then a summary.
+"""`make bench`: the routing, import, case, readiness, 日巡查 and inspection-results benchmarks, each in its own
+process, then a summary.
 
 The case benchmark generates BENCH_CASES cases (default 1 000 000, ~5 min on 2 cores); set
 BENCH_CASES=100000 for a quicker run. The readiness benchmark reuses that database.
@@ -41,6 +41,7 @@ def summary() -> None:
     cases_summary(load_results("cases"))
     readiness_summary(load_results("readiness"))
     inspections_summary(load_results("inspections"))
+    plans_summary(load_results("plans"))
     if imports:
         rows = imports["rows"]
         label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
@@ -86,6 +87,17 @@ def inspections_summary(results: dict) -> None:
         )
 
 
+def plans_summary(results: dict) -> None:
+    if not results:
+        return
+    label = f"日巡查生成 {results['segments']} 路段 {results['sites']} 点位 {results['inspectors']} 人"
+    for key, name in (("with_chiefs", "路长+巡查员"), ("inspectors_only", "仅巡查员")):
+        r = results[key]
+        print(
+            f"{label if key == 'with_chiefs' else '':<26}{name} 每天中位数 {r['median_s'] * 1000:.0f} ms（目标 < 1 s）"
+        )
+
+
 def main() -> int:
     started = time.perf_counter()
     ok = all(
@@ -95,6 +107,7 @@ def main() -> int:
             run("bench_cases.py"),
             run("bench_readiness.py", "--reuse-cases"),
             run("bench_inspections.py"),
+            run("bench_plans.py"),
         ]
     )
     summary()

@@ -370,4 +370,18 @@ def build(w: World) -> HostileWorld:
     )
     hostile.checklist, hostile.checklist_item = _checklists(w, h, site, category)
     hostile.inspections = _inspections(w, h, site, hostile.checklist_item)
+    _patrols(segment, site, person)
     return hostile
+
+
+def _patrols(segment: RoadSegment, site: Site, person: Person) -> None:
+    """Today's 日巡查 routes: the hostile segment to its road chief, the hostile site to the hostile
+    person (an inspector of its street too), so the plan calendar and the day page name them."""
+    from chuangcheng.inspections.models import PatrolRule
+    from chuangcheng.inspections.services import patrol_routes_generate
+
+    assert person.unit is not None
+    membership_grant(person=person, unit=person.unit, role=Role.INSPECTOR)
+    PatrolRule.objects.create(road_class=segment.road_class, times_per_week=7)
+    PatrolRule.objects.create(site_type=site.site_type, times_per_week=7)
+    patrol_routes_generate(day=timezone.localdate())

@@ -16,10 +16,12 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from chuangcheng.conftest import PASSWORD, World
+from chuangcheng.inspections.models import PatrolRule
 from chuangcheng.org.services import person_create
 
 from . import hostile_world
@@ -148,6 +150,10 @@ def _checklist_pages(hw: hostile_world.HostileWorld) -> list[str]:
         "/inspections/records/",
         *[f"/inspections/records/{i.pk}/" for i in hw.inspections],
         "/inspections/results/",
+        "/inspections/patrol-rules/",
+        f"/inspections/patrol-rules/{PatrolRule.objects.get(site_type__code='xss').pk}/edit/",
+        "/inspections/patrols/",
+        f"/inspections/patrols/{timezone.localdate():%Y-%m-%d}/",
     ]
 
 

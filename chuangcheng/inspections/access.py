@@ -5,6 +5,9 @@ Inspections: county-wide roles (office, supervisor, leader) and the superuser se
 (unit admin, handler) sees the inspections of the places it answers for (``Inspection.unit``
 in its subtree); everyone sees the inspections they did themselves (an inspector, a road
 chief). Volunteers have no inspection pages.
+日巡查 (patrols): the office sets the rules and (re)generates a day's routes; the office, the
+supervision office and the leaders see every route and its 漏巡; an inspector or a road chief
+sees the visits assigned to them; nobody else sees patrols.
 """
 
 from __future__ import annotations
@@ -83,3 +86,35 @@ def sees_inspection(scope: Scope, inspection: Inspection) -> bool:
     if scope.all_units or (scope.person_id is not None and inspection.inspector_id == scope.person_id):
         return True
     return scope.has_unit_role and scope.covers(inspection.unit)
+
+
+# ---- 日巡查 ---------------------------------------------------------------------------------------
+
+PATROL_PLANNERS = (Role.OFFICE,)
+PATROL_OVERSEERS = (Role.OFFICE, Role.SUPERVISOR, Role.LEADER)
+PATROL_WALKERS = (Role.INSPECTOR, Role.ROAD_CHIEF)
+
+
+def can_plan_patrols(user: Any) -> bool:
+    """The office edits the patrol rules and regenerates a day's routes."""
+    return scope_for(user).acts_as(*PATROL_PLANNERS)
+
+
+def sees_all_patrols(user: Any) -> bool:
+    """The county-wide roles see every inspector's routes and 漏巡."""
+    return scope_for(user).acts_as(*PATROL_OVERSEERS)
+
+
+def sees_own_patrols(user: Any) -> bool:
+    """An inspector or road chief sees the visits assigned to them."""
+    return scope_for(user).has(*PATROL_WALKERS)
+
+
+def require_patrol_viewer(user: Any) -> None:
+    if not (sees_all_patrols(user) or sees_own_patrols(user)):
+        raise PermissionDenied(_("您没有查看巡查计划的权限"))
+
+
+def require_patrol_planner(user: Any) -> None:
+    if not can_plan_patrols(user):
+        raise PermissionDenied(_("只有创建办可以设置巡查规则"))

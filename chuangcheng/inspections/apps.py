@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         self._ready_checklists()
         self._ready_results()
+        register_patrols()
 
     @staticmethod
     def _ready_checklists() -> None:
@@ -24,7 +25,7 @@ class InspectionsConfig(AppConfig):
         def keeps_checklists(user: Any) -> bool:
             return scope_for(user).acts_as(Role.OFFICE, Role.SUPERVISOR)
 
-        register_nav(NavEntry("checklists", _("检查表"), "inspections:checklists", 45, keeps_checklists))
+        register_nav(NavEntry("checklists", _("检查表"), "inspections:checklists", 46, keeps_checklists))
 
     # ---- results (an inspection's detail, results pages, readiness and case links) -------------
 
@@ -47,3 +48,17 @@ class InspectionsConfig(AppConfig):
         )
         register_case_links("inspections", case_links)
         register_readiness_source("inspections", readiness_source)
+
+
+def register_patrols() -> None:
+    """日巡查: the plan calendar in the navigation, the nightly route generation in ``tick``."""
+    from chuangcheng.core.registry import NavEntry, TickJob, register_nav, register_tick_job
+
+    from .access import sees_all_patrols, sees_own_patrols
+    from .services import patrol_routes_nightly
+
+    def sees_patrols(user: Any) -> bool:
+        return sees_all_patrols(user) or sees_own_patrols(user)
+
+    register_nav(NavEntry("patrols", _("巡查计划"), "inspections:patrol_calendar", 43, sees_patrols))
+    register_tick_job(TickJob("日巡查路线生成", patrol_routes_nightly, order=40))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,7 +30,7 @@ from chuangcheng.places.choices import RoadClass
 from chuangcheng.places.models import RoadSegment, Site, SiteType
 from chuangcheng.places.selectors import town_of
 
-from . import checklist_seed
+from . import checklist_seed, patrols
 from .choices import InspectionKind, Outcome
 from .models import (
     Checklist,
@@ -37,6 +39,7 @@ from .models import (
     Inspection,
     InspectionPhoto,
     InspectionResult,
+    PatrolRule,
     Visit,
 )
 from .selectors import active_items, checklist_for_segment, checklist_for_site
@@ -419,3 +422,115 @@ def checklist_item_link_indicators(*, item: ChecklistItem, campaign: Any, nodes:
 
 
 # ---- end checklists ---------------------------------------------------------------------------------
+# ---- 日巡查: patrol rules and the daily routes --------------------------------------------------
+
+PATROL_RULE_FIELDS = ("site_type", "road_class", "town", "times_per_week", "is_active")
+
+
+def _same_rule_exists(rule: PatrolRule) -> bool:
+    """Another active rule for the same target and town (a second one would only confuse the routes)."""
+    if not rule.is_active:
+        return False
+    same = PatrolRule.objects.filter(
+        is_active=True, site_type_id=rule.site_type_id, road_class=rule.road_class, town_id=rule.town_id
+    )
+    return same.exclude(pk=rule.pk).exists()
+
+
+@transaction.atomic
+def patrol_rule_save(*, rule: PatrolRule, by: Any) -> PatrolRule:
+    """Create or change a patrol rule (office only): one target (a site type or a road class), 1–7 times a week."""
+    require_role(by, Role.OFFICE, action=pgettext("transition", "设置巡查规则"))
+    if (rule.site_type_id is None) == (not rule.road_class):
+        raise DomainError(_("请选择点位类型或道路等级（二选一）"))
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages)) from None
+    if _same_rule_exists(rule):
+        raise DomainError(_("该对象在该范围内已有启用的巡查规则，请编辑原规则"))
+    if rule.pk is None:
+        rule.save()
+        log_action(rule, "inspections.patrol_rule.create", by=by, data=snapshot(rule, PATROL_RULE_FIELDS))
+        return rule
+    stored = PatrolRule.objects.select_for_update().get(pk=rule.pk)
+    diff = changes(snapshot(stored, PATROL_RULE_FIELDS), snapshot(rule, PATROL_RULE_FIELDS))
+    rule.save()
+    if diff:
+        log_action(rule, "inspections.patrol_rule.change", by=by, data=diff)
+    return rule
+
+
+@transaction.atomic
+def patrol_rule_deactivate(*, rule: PatrolRule, by: Any) -> PatrolRule:
+    """Stop a rule: the next generation no longer plans its places (visits already done stay)."""
+    require_role(by, Role.OFFICE, action=pgettext("transition", "停用巡查规则"))
+    if not rule.is_active:
+        raise DomainError(_("该巡查规则已停用"))
+    rule.is_active = False
+    rule.save(update_fields=["is_active", "updated_at"])
+    log_action(rule, "inspections.patrol_rule.deactivate", by=by)
+    return rule
+
+
+# Sensible defaults: (site type code or road class, times a week).
+DEFAULT_PATROL_RULES: tuple[tuple[str, int], ...] = (
+    (RoadClass.MAIN, 7),
+    (RoadClass.COMMERCIAL, 7),
+    (RoadClass.SECONDARY, 3),
+    (RoadClass.BACK_STREET, 1),
+    ("market", 2),
+    ("public_toilet", 2),
+    ("square", 2),
+    ("bus_stop", 1),
+    ("residential", 1),
+    ("school", 1),
+    ("hospital", 1),
+    ("intersection", 2),
+    ("construction", 1),
+)
+
+
+@transaction.atomic
+def patrol_rules_seed(*, by: Any = None) -> int:
+    """Create the default county-wide rules whose target has no rule yet; returns how many."""
+    types = dict(SiteType.objects.values_list("code", "pk"))
+    created = 0
+    for target, times in DEFAULT_PATROL_RULES:
+        fields: dict[str, Any] = (
+            {"road_class": target} if target in RoadClass.values else {"site_type_id": types.get(target)}
+        )
+        if fields.get("site_type_id", 0) is None or PatrolRule.objects.filter(town=None, **fields).exists():
+            continue
+        PatrolRule.objects.create(times_per_week=times, **fields)
+        created += 1
+    if created:
+        log_action(None, "inspections.patrol_rule.seed", by=by, data={"rules": created})
+    return created
+
+
+@transaction.atomic
+def patrol_routes_generate(*, day: dt.date, by: Any = None) -> patrols.Generated:
+    """(Re)generate the 日巡查 visits of ``day`` from the active rules (see ``patrols``).
+
+    Idempotent: visits already done stay, undone ones no longer due are removed, none is doubled.
+    ``by`` None is the nightly ``tick``; a person must be the office.
+    """
+    if by is not None:
+        require_role(by, Role.OFFICE, action=pgettext("transition", "生成巡查路线"))
+        if day < timezone.localdate():
+            raise DomainError(_("已过去的日期不能重新生成巡查路线（其漏巡记录须保留）"))
+    generated = patrols.write_routes(patrols.routes_for(day))
+    if by is not None:
+        data = {"day": day.isoformat(), "created": generated.created, "removed": generated.removed}
+        log_action(None, "inspections.patrol.generate", by=by, data=data)
+    return generated
+
+
+def patrol_routes_nightly(now: dt.datetime) -> int:
+    """The ``tick`` job: tomorrow's routes, and today's if none were generated (how many visits changed)."""
+    today = timezone.localdate(now)
+    changed = 0
+    if not Visit.objects.filter(kind=InspectionKind.PATROL, due_on=today).exists():
+        changed += patrol_routes_generate(day=today).total
+    return changed + patrol_routes_generate(day=today + dt.timedelta(days=1)).total

@@ -48,6 +48,8 @@ MAP_EDITORS = frozenset({"office"})
 CHECKLIST_READERS = frozenset({"office", "supervisor", "leader", "inspector", "road_chief", "superuser"})
 # Inspection records and results: the county, the units (their places) and who inspects (their own).
 INSPECTION_READERS = COUNTY | UNIT | frozenset({"road_chief", "inspector"})
+# 日巡查: the county-wide roles see every route, inspectors and road chiefs their own.
+PATROLS = COUNTY | {"inspector", "road_chief"}
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -187,6 +189,13 @@ PAGES: dict[str, Entry] = {
     "inspections:checklist_item_active": E(OFFICE, obj="checklist_item", post=True),
     "inspections:checklist_item_move": E(OFFICE, obj="checklist_item", post=True),
     "inspections:checklist_item_indicators": E(OFFICE, obj="checklist_item", both=True),
+    "inspections:patrol_rules": E(OFFICE),
+    "inspections:patrol_rule_create": E(OFFICE, both=True),
+    "inspections:patrol_rule_edit": E(OFFICE, obj="patrol_rule", both=True),
+    "inspections:patrol_rule_deactivate": E(OFFICE, obj="patrol_rule", post=True),
+    "inspections:patrol_calendar": E(PATROLS),
+    "inspections:patrol_generate": E(OFFICE, post=True),
+    "inspections:patrol_day": E(PATROLS, day="2026-06-10"),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -275,4 +284,11 @@ API: dict[str, Entry] = {
     "GET /api/inspections/records": E(INSPECTION_READERS, lists="inspection"),
     "GET /api/inspections/records/{inspection_id}": E(INSPECTION_READERS, obj="inspection"),
     "GET /api/inspections/results": E(INSPECTION_READERS, lists="inspection"),
+    "GET /api/inspections/patrol-rules": E(OFFICE),
+    "POST /api/inspections/patrol-rules": E(OFFICE, body={"road_class": "commercial"}),
+    "PUT /api/inspections/patrol-rules/{rule_id}": E(OFFICE, obj="patrol_rule", body={"road_class": "main"}),
+    "POST /api/inspections/patrol-rules/{rule_id}/deactivate": E(OFFICE, obj="patrol_rule"),
+    "GET /api/inspections/patrols/calendar": E(PATROLS, query="month=2026-06-01"),
+    "GET /api/inspections/patrols/days/{day}": E(PATROLS, day="2026-06-10"),
+    "POST /api/inspections/patrols/days/{day}/generate": E(OFFICE, day="2099-01-05"),
 }

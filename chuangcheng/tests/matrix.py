@@ -201,7 +201,7 @@ def sees(person: Person | None, kind: str, obj: Any) -> bool:
 
 
 def object_of(objects: Objects, side: Side, kind: str) -> Any:
-    if kind in {"category", "campaign", "holiday", "checklist", "checklist_item"}:
+    if kind in {"category", "campaign", "holiday", "checklist", "checklist_item", "patrol_rule"}:
         return getattr(objects, kind)
     if kind in {"todo", "duplicate"}:
         return side.case

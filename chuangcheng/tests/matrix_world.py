@@ -76,6 +76,7 @@ class Objects:
     # Inspections' reference data (no unit): one checklist and one of its items.
     checklist: Any = None
     checklist_item: Any = None
+    patrol_rule: Any = None  # inspections: a 日巡查 rule (county-wide, no unit)
 
 
 def _jpeg(colour: str) -> SimpleUploadedFile:
@@ -238,6 +239,7 @@ def build(world: World) -> Objects:
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
     objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
     objects.checklist, objects.checklist_item = _checklist(world, category)
+    objects.patrol_rule = _patrols(world)
     return objects
 
 
@@ -252,3 +254,14 @@ def _checklist(world: World, category: Category) -> tuple[Any, Any]:
         case_category=category,
     )
     return checklist, inspection_services.checklist_item_save(item=item, by=world.office)
+
+
+def _patrols(world: World) -> Any:
+    """A 日巡查 rule (every 主干道 daily) and the routes of 2026-06-10 it plans."""
+    from chuangcheng.inspections.models import PatrolRule
+    from chuangcheng.inspections.services import patrol_routes_generate
+    from chuangcheng.places.choices import RoadClass
+
+    rule = PatrolRule.objects.create(road_class=RoadClass.MAIN, times_per_week=7)
+    patrol_routes_generate(day=dt.date(2026, 6, 10))
+    return rule

@@ -7,10 +7,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from chuangcheng.cases.models import Case
 from chuangcheng.core.models import AuditEntry
 from chuangcheng.indicators.models import Campaign
+from chuangcheng.inspections.models import Visit
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.places.models import RoadSegment
 
@@ -33,7 +35,10 @@ def test_force_replaces_the_county_with_every_apps_demo(world, settings, tmp_pat
     assert Case.objects.exists() and Campaign.objects.exists()
     text = out.getvalue()
     assert "演示县已生成" in text and "演示案卷已生成" in text and "创建项目演示数据已生成" in text
-    assert "演示账号" in text
+    assert "演示账号" in text and "日巡查已生成" in text
+    # The demo 巡查员 has today's round to walk (inspections.demo).
+    today = Visit.objects.filter(assignee__username="xuncha", due_on=timezone.localdate())
+    assert today.exists() and not today.filter(done_at__isnull=False).exists()
     # People arrive in one bulk write through org.services: one audit entry, not one per person.
     assert AuditEntry.objects.filter(action="org.person.bulk_create").count() == 1
 

@@ -27,13 +27,29 @@ def nav_ids(client) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("office", [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-checklists", *MAP, *PLACES, *ORG, "nav-audit"]),
-        ("supervisor", [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-checklists", *MAP, *PLACES, *ORG]),
-        ("leader", [*COMMON_HEAD, *RESULTS, "nav-indicators", *MAP, *PLACES, *ORG]),
+        (
+            "office",
+            [
+                *COMMON_HEAD,
+                *RESULTS,
+                "nav-indicators",
+                "nav-patrols",
+                "nav-checklists",
+                *MAP,
+                *PLACES,
+                *ORG,
+                "nav-audit",
+            ],
+        ),
+        (
+            "supervisor",
+            [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-patrols", "nav-checklists", *MAP, *PLACES, *ORG],
+        ),
+        ("leader", [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-patrols", *MAP, *PLACES, *ORG]),
         ("admin_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("handler_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("chief_a", [*COMMON_HEAD, *RESULTS, *MAP, "nav-mine", *PLACES, *ORG]),
-        ("inspector", [*COMMON_HEAD, *RESULTS, *MAP, *PLACES, *ORG]),
+        ("chief_a", [*COMMON_HEAD, *RESULTS, "nav-patrols", *MAP, "nav-mine", *PLACES, *ORG]),
+        ("inspector", [*COMMON_HEAD, *RESULTS, "nav-patrols", *MAP, *PLACES, *ORG]),
         ("volunteer", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
     ],
 )
@@ -49,7 +65,17 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
 
     ids = nav_ids(client)
 
-    assert ids == [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-checklists", *MAP, *PLACES, *ORG, "nav-audit"]
+    assert ids == [
+        *COMMON_HEAD,
+        *RESULTS,
+        "nav-indicators",
+        "nav-patrols",
+        "nav-checklists",
+        *MAP,
+        *PLACES,
+        *ORG,
+        "nav-audit",
+    ]
 
 
 def test_the_audit_link_opens_the_audit_log(client, world):
@@ -76,4 +102,4 @@ def test_an_anonymous_visitor_gets_no_navigation(client, db):
 
 
 def test_the_tick_jobs_are_the_apps_ones_in_order():
-    assert [job.label for job in tick_jobs()] == ["督办升级", "任务催办与逾期督办", "达标预测快照"]
+    assert [job.label for job in tick_jobs()] == ["督办升级", "任务催办与逾期督办", "达标预测快照", "日巡查路线生成"]

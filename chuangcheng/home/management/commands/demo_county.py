@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.core.errors import DomainError
 from chuangcheng.indicators.demo import wipe_indicators
-from chuangcheng.inspections.demo import build_checklists, wipe_checklists
+from chuangcheng.inspections.demo import build_checklists, build_patrols, wipe_checklists, wipe_patrols
 from chuangcheng.org.models import Unit
 from chuangcheng.places.demo import DemoCountyBuilder, wipe_map_and_org
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             if not options["force"]:
                 raise CommandError("数据库中已有单位数据，未生成演示县。如需清空地图和组织数据后重建，请加 --force。")
             self.stdout.write("正在删除现有的案卷、地图和组织数据……")
+            wipe_patrols()
             wipe_checklists()
             wipe_indicators()
             wipe_cases()
@@ -60,4 +61,13 @@ class Command(BaseCommand):
             call_command("demo_indicators", seed=options["seed"], stdout=self.stdout)
         checklists = build_checklists()
         self.stdout.write(f"检查表已生成：{checklists.checklists} 张，检查项 {checklists.items} 条。")
+        self._patrols(options["seed"])
         call_command("demo_logins", stdout=self.stdout)
+
+    def _patrols(self, seed: int) -> None:
+        started = time.monotonic()
+        p = build_patrols(seed=seed)
+        self.stdout.write(
+            f"日巡查已生成（{time.monotonic() - started:.1f} 秒）：规则 {p.rules} 条，计划点位 {p.visits} 处，"
+            f"完成检查 {p.inspections} 次，漏巡 {p.missed} 处，新立案 {p.cases} 件。"
+        )
