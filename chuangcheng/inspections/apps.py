@@ -19,6 +19,15 @@ class InspectionsConfig(AppConfig):
         from .access import can_see_inspections
         from .results import case_links, readiness_source
 
-        register_nav(NavEntry("inspection_results", _("检查结果"), "inspections:results", 36, can_see_inspections))
+        register_nav(
+            NavEntry(
+                "inspection_results",
+                _("检查结果"),
+                "inspections:results",
+                36,
+                can_see_inspections,
+                element_id="nav-results",
+            )
+        )
         register_case_links("inspections", case_links)
         register_readiness_source("inspections", readiness_source)
