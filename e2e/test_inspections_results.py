@@ -122,7 +122,7 @@ def test_the_office_reads_the_results_the_map_a_detail_and_the_export(desktop: P
     page.locator(f'#inspection-table tr[data-id="{inspected["first"].pk}"] a').click()
     expect(page.locator("#inspection-failed")).to_have_text("2")
     expect(page.locator("#inspection-summary")).to_contain_text(str(Decimal(100) - stalls.deduction - scale.deduction))
-    thumbs = page.locator(".photo-strip img")
+    thumbs = page.locator(".photos-full img")
     expect(thumbs).to_have_count(2)
     thumbs.first.scroll_into_view_if_needed()
     page.wait_for_function(
@@ -130,7 +130,7 @@ def test_the_office_reads_the_results_the_map_a_detail_and_the_export(desktop: P
     )
     case = Case.objects.get()
     expect(page.locator("a.case-link")).to_have_text(case.code)
-    full = page.request.get(page.locator(".photo-strip a").first.get_attribute("href") or "")
+    full = page.request.get(page.locator(".photos-full a").first.get_attribute("href") or "")
     assert full.status == 200 and full.headers["content-type"] == "image/jpeg"
     screenshot_step(page, "detail")
 
@@ -152,4 +152,22 @@ def test_the_readiness_page_shows_what_the_failures_cost(desktop: Page, world: W
     page.wait_for_selector('#field-map[data-loaded="1"]', state="attached")
     assert map_features(page) == [{"place": 1, "names": ["城关农贸市场"]}]
     screenshot_step(page, "readiness")
+    assert_page_healthy(page)
+
+
+def test_an_inspector_sees_his_own_inspections_on_the_phone(phone: Page, world: World, inspected):
+    page = phone
+    login(page, "inspector")
+    page.goto("/inspections/records/")
+    # His two (城关 second visit, 南关), not the supervisor's first visit.
+    expect(page.locator("#inspection-table tbody tr")).to_have_count(2)
+    expect(page.locator(f'#inspection-table tr[data-id="{inspected["first"].pk}"]')).to_have_count(0)
+    page.locator(f'#inspection-table tr[data-id="{inspected["second"].pk}"] a').click()
+    expect(page.locator("#inspection-failed")).to_have_text("1")
+    # On the phone the note (and the photo) sit under the item's text.
+    expect(page.locator(".result-fail .sm-only").first).to_contain_text("东门外仍有两处摊位")
+    expect(page.locator(".result-fail .photos-sm img")).to_be_visible()
+    screenshot_step(page, "detail")
+    response = page.goto(f"/inspections/records/{inspected['first'].pk}/")
+    assert response is not None and response.status == 404
     assert_page_healthy(page)

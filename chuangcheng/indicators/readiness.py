@@ -16,7 +16,8 @@ The formula (weights are fields of the Campaign, explained on the readiness page
   pass rate P (passed / (passed + failed), 不适用 not counted), and C = predicted / max from the
   rules above: predicted = max × P when the leaf has no tasks of its own (the checks are the
   only direct evidence), else max × (C + P) / 2. A leaf no inspection touched keeps its
-  predicted score.
+  predicted score. The gap split among units (below) shrinks in proportion when the checks
+  found the leaf better than its tasks and cases said (never grows).
 - A parent's predicted = max × Σ children's predicted / Σ children's max.
 
 ``compute_readiness`` runs a constant number of grouped queries per campaign, whatever the
@@ -453,7 +454,7 @@ def _leaf(
         node.predicted = node.max_score * node.task_part
     _field_checks(walk, node, bool(own))
     unfinished = node.unfinished_tasks
-    _attribute(walk, node, unfinished, key, task_weight, scale)
+    _attribute(walk, node, unfinished, key, task_weight, scale * _field_share(node))
     node.units = _closers(unfinished, ranked, held)
 
 
@@ -470,6 +471,15 @@ def _field_checks(walk: _Walk, node: NodeReadiness, has_own_tasks: bool) -> None
     elif node.max_score:
         current = node.predicted / node.max_score
         node.predicted = node.max_score * (current + rate) / 2
+
+
+def _field_share(node: NodeReadiness) -> Decimal:
+    """How much of the task and case gap is still lost once field checks corrected the leaf (≤ 1):
+    checks that found it better than its tasks shrink what the units are asked to win back."""
+    if node.before_field is None:
+        return ONE
+    before = node.max_score - node.before_field
+    return min(ONE, node.gap / before) if before > 0 else ONE
 
 
 def _cases_of(walk: _Walk, node: NodeReadiness, categories: set[int]) -> frozenset[int]:

@@ -79,7 +79,6 @@ class ResultsFilterForm(InspectionFilterForm):
             data["date_to"] = today.isoformat()
         super().__init__(data, user=user)
         self._set("campaign", Campaign.objects.filter(is_active=True).order_by("-pk"))
-        del self.fields["site"], self.fields["segment"]
 
     def chosen_campaign(self) -> Campaign | None:
         self.is_valid()

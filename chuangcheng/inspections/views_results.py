@@ -24,6 +24,7 @@ from chuangcheng.core.web import map_context, paginate, render_page, with_filter
 from chuangcheng.org.types import AuthedRequest
 
 from .access import can_see_inspections
+from .choices import Outcome
 from .exports_results import ResultsExport
 from .forms_results import InspectionFilterForm, ResultsFilterForm
 from .results import (
@@ -77,7 +78,7 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "families": results_by_family(inspection),
         "visible_cases": visible_cases,
         "visits": visits,
-        "failed": sum(1 for r in inspection.results.all() if r.outcome == "fail"),
+        "failed": sum(1 for r in inspection.results.all() if r.outcome == Outcome.FAIL),
     }
     return render(request, "inspections/results/detail.html", context)
 

@@ -187,3 +187,13 @@ def test_the_readiness_api_carries_the_field_checks(world, setup):
         {"item": items[2].text, "place": "城关农贸市场", "count": 1, "lon": 114.3, "lat": 34.8}
     ]
     assert nodes["B1"]["field_checks"] is None
+
+
+def test_units_are_asked_for_what_is_still_lost(setup):
+    campaign, _items, _site = setup
+    r = compute_readiness(campaign)
+    # A1 (untasked): 10 × 0.8 = 8 lost before the checks, 3 after → the untasked gap is 3.
+    assert r.untasked_gap == Decimal("3.0")
+    # A2: t1's lead unit lost 10 by its task, 7 after the checks (20 − 13).
+    [unit] = r.by_unit
+    assert unit.task_gap == Decimal("7.0")

@@ -257,7 +257,7 @@ def test_the_detail_shows_items_by_family_with_photos(world, data):
     html = page.content.decode()
     assert page.status_code == 200 and 'id="inspection-score">96.5<' in html
     assert reverse("inspections:photo_thumb", args=[data.photo.pk]) in html
-    assert html.count("摊位占道") == 2  # both failures' notes
+    assert html.count('class="note hide-sm">摊位占道<') == 2  # both failures' notes
 
 
 def test_photos_are_private(world, data, client):
