@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangcheng.core import transitions
 from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
+from chuangcheng.core.offline import offline_page
 from chuangcheng.core.web import form_errors, map_context, next_or, paginate, render_page, run_service, with_filters
 from chuangcheng.org.types import AuthedRequest
 from chuangcheng.places.geojson import segment_feature
@@ -175,6 +176,7 @@ def todo(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_page
 def report(request: AuthedRequest) -> HttpResponse:
     """上报 from a phone: photos are checked first; a retried submission returns the first case."""
     if not can_report(request.user):

@@ -44,6 +44,8 @@ VERIFIERS = frozenset({"office", "supervisor", "superuser"})
 LEDGER = COUNTY | UNIT
 NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
 MAP_EDITORS = frozenset({"office"})
+# Who inspects from the street with the phone form (inspections.access.FIELD_ROLES).
+FIELD = frozenset({"office", "supervisor", "road_chief", "inspector", "superuser"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -85,6 +87,7 @@ PAGES: dict[str, Entry] = {
     "home:home": E(USERS),
     "core:healthz": E(ALL),
     "core:csp_report": E(ALL, post=True),
+    "core:service_worker": E(ALL),
     "core:holidays": E(OFFICE),
     "core:holiday_add": E(OFFICE, post=True),
     "core:holiday_import": E(OFFICE, post=True),
@@ -166,6 +169,12 @@ PAGES: dict[str, Entry] = {
     "indicators:template_tasks": E(OFFICE, code="WMXC-2027"),
     "indicators:export_framework": E(LEDGER, code="WMXC-2027"),
     "indicators:export_tasks": E(LEDGER, lists="task", code="WMXC-2027"),
+    # ---- inspections: field (the phone pages) ----
+    "inspections:field_today": E(FIELD),
+    "inspections:field_nearby": E(FIELD, query="lon={lon}&lat={lat}"),
+    "inspections:field_site": E(FIELD, obj="field_site", both=True),
+    "inspections:field_segment": E(FIELD, obj="field_segment", both=True),
+    "inspections:field_done": E(FIELD, query="key=matrix-key-01"),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -243,4 +252,10 @@ API: dict[str, Entry] = {
     "GET /api/indicators/{code}/export/framework.xlsx": E(LEDGER, **CAMPAIGN),
     "GET /api/indicators/{code}/export/tasks.xlsx": E(LEDGER, lists="task", **CAMPAIGN),
     "GET /api/indicators/readiness/{campaign_code}": E(COUNTY, campaign_code="WMXC-2027"),
+    # ---- inspections: field (the phone pages) ----
+    "GET /api/inspections/field/today": E(FIELD),
+    "GET /api/inspections/field/nearby": E(FIELD, query="lon={lon}&lat={lat}"),
+    "GET /api/inspections/field/sites/{site_id}/checklist": E(FIELD, obj="field_site"),
+    "GET /api/inspections/field/segments/{segment_id}/checklist": E(FIELD, obj="field_segment"),
+    "POST /api/inspections/field/inspections": E(FIELD),
 }

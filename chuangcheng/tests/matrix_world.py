@@ -27,6 +27,7 @@ from chuangcheng.core.services import holiday_save
 from chuangcheng.indicators import services as task_services
 from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
 from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections.services import checklists_seed
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.models import Person, Unit
@@ -178,6 +179,7 @@ def _notification(person: Person, tag: str) -> Notification:
 
 def build(world: World) -> Objects:
     case_services.seed_categories()
+    checklists_seed()  # the phone form's checklist of each town's 农贸市场 and segment
     category = Category.objects.get(name="暴露垃圾")
     category.auto_dispatch = False
     category.save(update_fields=["auto_dispatch"])
