@@ -61,8 +61,9 @@ function fromStatic(request) {
 
 function keptPage(request) {
   return caches.open(PAGES).then(function (cache) {
-    return cache.match(request).then(function (kept) {
-      return kept || cache.match(request, { ignoreSearch: true });
+    // ignoreVary: a page kept by the list (fetch) and asked for by a navigation differ in Accept.
+    return cache.match(request, { ignoreVary: true }).then(function (kept) {
+      return kept || cache.match(request, { ignoreVary: true, ignoreSearch: true });
     });
   });
 }
