@@ -32,6 +32,9 @@ from chuangcheng.indicators.choices import CampaignKind, MilestoneKind, TitleLev
 from chuangcheng.indicators.framework_seed import FRAMEWORK_HEADERS, TASK_HEADERS
 from chuangcheng.indicators.imports import import_framework, import_tasks
 from chuangcheng.indicators.models import Campaign, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections.choices import InspectionKind, ItemFamily, Outcome
+from chuangcheng.inspections.models import Checklist, ChecklistItem, Visit
+from chuangcheng.inspections.services import Answer, checklist_item_save, checklists_seed, inspection_submit
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
@@ -310,12 +313,44 @@ def _indicators(
     return campaign, [first, second], [open_notice, closed], report
 
 
+# ---- inspections: field (the phone pages) ----
+FIELD_KEY = "xss-field-0001"
+
+
+def _field(w: World, h: Hostile, site: Site, segment: RoadSegment) -> None:
+    """A checklist of the hostile site type with a hostile item, today's visits of chief_a to the hostile
+    places, and the office's inspection of the site with a hostile failure note (its done page)."""
+    today = timezone.localdate()
+    checklists_seed()  # the hostile segment's road class
+    checklist = Checklist.objects.create(site_type=site.site_type, name=h("field checklist name", 100))
+    item = checklist_item_save(
+        item=ChecklistItem(
+            checklist=checklist,
+            family=ItemFamily.ORDER,
+            text=h("field item text", 200),
+            method=h("field item method", 300),
+            deduction=Decimal("2"),
+        ),
+        by=w.office,
+    )
+    for place in ({"site": site}, {"segment": segment}):
+        Visit.objects.create(kind=InspectionKind.PATROL, assignee=w.chief_a, starts_on=today, due_on=today, **place)
+    inspection_submit(
+        by=w.office,
+        kind=InspectionKind.PATROL,
+        site=site,
+        answers=[Answer(item.pk, Outcome.FAIL, h("field failure note", 300), (_photo(),))],
+        idempotency_key=FIELD_KEY,
+    )
+
+
 def build(w: World) -> HostileWorld:
     """Seed the hostile values (about 70 fields) into ``w``."""
     h = Hostile()
     unit, person = _org(w, h)
     segment, grid, site, shop = _places(w, h)
     category = _category(w, h)
+    _field(w, h, site, segment)
     case_list = _cases(w, h, category, person)
     holiday_save(
         day=timezone.localdate() + dt.timedelta(days=20),

@@ -131,6 +131,12 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         "/indicators/readiness/",
         f"/indicators/{code}/readiness/",
         f"/indicators/{code}/import/framework/",
+        # ---- inspections: field (the phone pages) ----
+        "/inspections/field/",
+        f"/inspections/field/nearby/?lon={hostile_world.SPOT[0]}&lat={hostile_world.SPOT[1]}",
+        f"/inspections/field/site/{hw.site.pk}/",
+        f"/inspections/field/segment/{hw.segment.pk}/",
+        f"/inspections/field/done/?key={hostile_world.FIELD_KEY}",
     ]
 
 

@@ -24,7 +24,10 @@ var PRECACHE = [
   "{% static 'js/cases_report.js' %}",
   "{% static 'js/map_base.js' %}",
   "{% static 'vendor/leaflet/leaflet.js' %}",
-  "{% static 'vendor/leaflet/leaflet.css' %}"
+  "{% static 'vendor/leaflet/leaflet.css' %}",
+  "{% static 'vendor/leaflet/images/marker-icon.png' %}",
+  "{% static 'vendor/leaflet/images/marker-icon-2x.png' %}",
+  "{% static 'vendor/leaflet/images/marker-shadow.png' %}"
 ];
 
 self.addEventListener("install", function (event) {
