@@ -16,4 +16,4 @@ class InspectionsConfig(AppConfig):
 
         from .access import can_inspect
 
-        register_nav(NavEntry("field", _("现场检查"), "inspections:field_today", order=25, visible=can_inspect))
+        register_nav(NavEntry("field", _("现场检查"), "inspections:field_today", order=35, visible=can_inspect))

@@ -15,6 +15,7 @@ COMMON_HEAD = ["nav-home", "nav-inbox", "nav-cases"]
 MAP = ["nav-map"]
 PLACES = ["nav-segments", "nav-grids", "nav-sites", "nav-shops"]
 ORG = ["nav-units", "nav-people"]
+FIELD = ["nav-field"]  # the phone pages of inspections, for the roles that inspect
 
 
 def nav_ids(client) -> list[str]:
@@ -26,13 +27,13 @@ def nav_ids(client) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("office", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]),
-        ("supervisor", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
+        ("office", [*COMMON_HEAD, *FIELD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]),
+        ("supervisor", [*COMMON_HEAD, *FIELD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("leader", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("admin_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("handler_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("chief_a", [*COMMON_HEAD, *MAP, "nav-mine", *PLACES, *ORG]),
-        ("inspector", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
+        ("chief_a", [*COMMON_HEAD, *FIELD, *MAP, "nav-mine", *PLACES, *ORG]),
+        ("inspector", [*COMMON_HEAD, *FIELD, *MAP, *PLACES, *ORG]),
         ("volunteer", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
     ],
 )
@@ -48,7 +49,7 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
 
     ids = nav_ids(client)
 
-    assert ids == [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]
+    assert ids == [*COMMON_HEAD, *FIELD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]
 
 
 def test_the_audit_link_opens_the_audit_log(client, world):
