@@ -139,3 +139,21 @@ def test_an_inspector_inspects_online_and_offline_and_everything_arrives_once(
     assert all(max(p.width, p.height) == 1600 for p in photos)
     assert all(p.taken_at is not None and p.lon is not None for p in photos)
     assert_page_healthy(phone)
+
+
+def test_nearby_places_off_plan_come_nearest_first_and_open_their_checklist(phone: Page, world: World) -> None:
+    build_street(world)
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation(NEAR_TOILET)
+    login(phone, world.inspector.username)
+
+    phone.goto("/inspections/field/nearby/")
+    expect(phone).to_have_url(re.compile(r"/inspections/field/nearby/\?lon=114\.3071"))
+    names = phone.locator("#nearby-list .place-name").all_text_contents()
+    assert names == ["人民路公厕", "人民路（一段）", "城关农贸市场"]
+    screenshot_step(phone, "1-nearby")
+    phone.locator("#nearby-list a", has_text="人民路（一段）").click()
+    expect(phone.locator("h1")).to_have_text("人民路（一段）")
+    expect(phone.locator("main")).to_contain_text("计划外检查")
+    expect(phone.locator(".check-item").first).to_be_visible()
+    assert_page_healthy(phone)
