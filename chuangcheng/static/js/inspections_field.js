@@ -226,7 +226,7 @@
         button.disabled = false;
         button.textContent = buttonText;
         if (result.ok) {
-          window.location.assign(result.data.done_url);
+          window.location.assign(result.data.done_url || form.dataset.doneUrl + "?key=" + encodeURIComponent(key));
         } else if (result.retry) {
           reset();
           notice.textContent = form.dataset.msgQueued;

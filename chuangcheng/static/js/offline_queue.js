@@ -19,6 +19,7 @@
   var MAX_EDGE = 1600;
   var JPEG_QUALITY = 0.8;
   var RETRY_MS = 30000;
+  var SEND_TIMEOUT_MS = 60000;  // a weak signal: give up on this attempt, the submission stays queued
 
   var statusEl = document.querySelector("[data-offline-status]");
   var user = statusEl ? statusEl.dataset.user || "" : "";
@@ -120,7 +121,11 @@
     var headers = { "X-CSRFToken": token };
     Object.keys(entry.headers || {}).forEach(function (k) { headers[k] = entry.headers[k]; });
     var needLogin = statusEl ? statusEl.dataset.needLogin : "";
-    return fetch(entry.url, { method: "POST", body: body, headers: headers, credentials: "same-origin" }).then(
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort ? setTimeout(function () { abort.abort(); }, SEND_TIMEOUT_MS) : null;
+    var options = { method: "POST", body: body, headers: headers, credentials: "same-origin" };
+    if (abort) options.signal = abort.signal;
+    return fetch(entry.url, options).then(
       function (response) {
         if (response.status >= 500 || response.status === 429) return { retry: true };
         if (entry.expect === "json") {
@@ -135,7 +140,7 @@
         return response.text().then(function (html) { return { message: errorsOf(html) || String(response.status) }; });
       },
       function () { return { retry: true, offline: true }; }
-    );
+    ).then(function (result) { if (timer) clearTimeout(timer); return result; });
   }
 
   function markSent() {

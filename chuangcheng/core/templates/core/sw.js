@@ -71,18 +71,28 @@ function keptPage(request) {
   });
 }
 
+// With a weak signal a page may take long: after this, the kept copy (if any) is shown instead.
+var SLOW_MS = 6000;
+
 function fromNetworkThenKept(request) {
-  return fetch(request).then(function (response) {
+  var network = fetch(request).then(function (response) {
     if (response.ok && !response.redirected && response.headers.get(HEADER)) {
       var copy = response.clone();
       caches.open(PAGES).then(function (cache) { cache.put(request, copy); });
     }
     return response;
-  }, function () {
+  });
+  var offline = function () {
     return keptPage(request).then(function (kept) {
       return kept || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     });
+  };
+  var slow = new Promise(function (resolve) {
+    setTimeout(function () {
+      keptPage(request).then(function (kept) { if (kept) resolve(kept); });
+    }, SLOW_MS);
   });
+  return Promise.race([network.catch(offline), slow]);
 }
 
 self.addEventListener("fetch", function (event) {
