@@ -33,7 +33,9 @@ from chuangcheng.indicators.framework_seed import FRAMEWORK_HEADERS, TASK_HEADER
 from chuangcheng.indicators.imports import import_framework, import_tasks
 from chuangcheng.indicators.models import Campaign, ProgressReport, SupervisionNotice, Task
 from chuangcheng.inspections.checklist_io import import_checklists
-from chuangcheng.inspections.models import Checklist, ChecklistItem
+from chuangcheng.inspections.choices import InspectionKind, Outcome
+from chuangcheng.inspections.models import Checklist, ChecklistItem, Visit
+from chuangcheng.inspections.services import Answer, checklists_seed, inspection_submit
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
@@ -346,6 +348,31 @@ def _inspections(w: World, h: Hostile, site: Site, item: ChecklistItem) -> list:
     return [inspection]
 
 
+# ---- inspections: field (the phone pages) ----
+FIELD_KEY = "xss-field-0001"
+
+
+def _field(w: World, h: Hostile, site: Site, segment: RoadSegment, item: ChecklistItem) -> None:
+    """Today's visits of chief_a to the hostile places (taking them over from the generated routes), and
+    the office's inspection of the site failing the hostile item with a hostile note (its done page)."""
+    today = timezone.localdate()
+    checklists_seed()  # the hostile segment's road class
+    for place in ({"site": site}, {"segment": segment}):
+        Visit.objects.update_or_create(
+            kind=InspectionKind.PATROL,
+            due_on=today,
+            **place,
+            defaults={"assignee": w.chief_a, "starts_on": today},
+        )
+    inspection_submit(
+        by=w.office,
+        kind=InspectionKind.PATROL,
+        site=site,
+        answers=[Answer(item.pk, Outcome.FAIL, h("field failure note", 300), (_photo(),))],
+        idempotency_key=FIELD_KEY,
+    )
+
+
 def build(w: World) -> HostileWorld:
     """Seed the hostile values (about 70 fields) into ``w``."""
     h = Hostile()
@@ -371,6 +398,7 @@ def build(w: World) -> HostileWorld:
     hostile.checklist, hostile.checklist_item = _checklists(w, h, site, category)
     hostile.inspections = _inspections(w, h, site, hostile.checklist_item)
     _patrols(segment, site, person)
+    _field(w, h, site, segment, hostile.checklist_item)
     return hostile
 
 

@@ -154,6 +154,12 @@ def _checklist_pages(hw: hostile_world.HostileWorld) -> list[str]:
         f"/inspections/patrol-rules/{PatrolRule.objects.get(site_type__code='xss').pk}/edit/",
         "/inspections/patrols/",
         f"/inspections/patrols/{timezone.localdate():%Y-%m-%d}/",
+        # ---- inspections: field (the phone pages) ----
+        "/inspections/field/",
+        f"/inspections/field/nearby/?lon={hostile_world.SPOT[0]}&lat={hostile_world.SPOT[1]}",
+        f"/inspections/field/site/{hw.site.pk}/",
+        f"/inspections/field/segment/{hw.segment.pk}/",
+        f"/inspections/field/done/?key={hostile_world.FIELD_KEY}",
     ]
 
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangcheng.core import transitions
 from chuangcheng.core.downloads import spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
+from chuangcheng.core.offline import offline_page
 from chuangcheng.core.registry import case_links
 from chuangcheng.core.web import form_errors, map_context, next_or, paginate, render_page, run_service, with_filters
 from chuangcheng.org.types import AuthedRequest
@@ -176,6 +177,7 @@ def todo(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_page
 def report(request: AuthedRequest) -> HttpResponse:
     """上报 from a phone: photos are checked first; a retried submission returns the first case."""
     if not can_report(request.user):

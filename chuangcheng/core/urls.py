@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import security, views
+from . import offline, security, views
 
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("csp-report", security.csp_report, name="csp_report"),
     path("calendar/holidays/", views.holidays, name="holidays"),
     path("calendar/holidays/add/", views.holiday_add, name="holiday_add"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from chuangcheng.org.access import Scope, scope_for
 from chuangcheng.org.choices import Role
+from chuangcheng.org.models import Person
 
 from .models import Inspection
 
@@ -118,3 +119,14 @@ def require_patrol_viewer(user: Any) -> None:
 def require_patrol_planner(user: Any) -> None:
     if not can_plan_patrols(user):
         raise PermissionDenied(_("只有创建办可以设置巡查规则"))
+
+
+# ---- field (the phone pages) ---------------------------------------------------------------------
+
+# The roles that inspect from the street (the same as ``services.INSPECTOR_ROLES``).
+FIELD_ROLES = (Role.INSPECTOR, Role.ROAD_CHIEF, Role.SUPERVISOR, Role.OFFICE)
+
+
+def can_inspect(person: Person) -> bool:
+    """Uses the phone form: an inspector, a road chief, the supervision office or the office."""
+    return scope_for(person).acts_as(*FIELD_ROLES)

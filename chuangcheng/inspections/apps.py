@@ -13,6 +13,7 @@ class InspectionsConfig(AppConfig):
         self._ready_checklists()
         self._ready_results()
         register_patrols()
+        register_field()
 
     @staticmethod
     def _ready_checklists() -> None:
@@ -62,3 +63,12 @@ def register_patrols() -> None:
 
     register_nav(NavEntry("patrols", _("巡查计划"), "inspections:patrol_calendar", 43, sees_patrols))
     register_tick_job(TickJob("日巡查路线生成", patrol_routes_nightly, order=40))
+
+
+def register_field() -> None:
+    """The phone pages: 现场检查 for the roles that inspect."""
+    from chuangcheng.core.registry import NavEntry, register_nav
+
+    from .access import can_inspect
+
+    register_nav(NavEntry("field", _("现场检查"), "inspections:field_today", order=35, visible=can_inspect))

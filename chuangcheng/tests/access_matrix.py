@@ -50,6 +50,8 @@ CHECKLIST_READERS = frozenset({"office", "supervisor", "leader", "inspector", "r
 INSPECTION_READERS = COUNTY | UNIT | frozenset({"road_chief", "inspector"})
 # 日巡查: the county-wide roles see every route, inspectors and road chiefs their own.
 PATROLS = COUNTY | {"inspector", "road_chief"}
+# Who inspects from the street with the phone form (inspections.access.FIELD_ROLES).
+FIELD = frozenset({"office", "supervisor", "road_chief", "inspector", "superuser"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -91,6 +93,7 @@ PAGES: dict[str, Entry] = {
     "home:home": E(USERS),
     "core:healthz": E(ALL),
     "core:csp_report": E(ALL, post=True),
+    "core:service_worker": E(ALL),
     "core:holidays": E(OFFICE),
     "core:holiday_add": E(OFFICE, post=True),
     "core:holiday_import": E(OFFICE, post=True),
@@ -196,6 +199,12 @@ PAGES: dict[str, Entry] = {
     "inspections:patrol_calendar": E(PATROLS),
     "inspections:patrol_generate": E(OFFICE, post=True),
     "inspections:patrol_day": E(PATROLS, day="2026-06-10"),
+    # ---- inspections: field (the phone pages) ----
+    "inspections:field_today": E(FIELD),
+    "inspections:field_nearby": E(FIELD, query="lon={lon}&lat={lat}"),
+    "inspections:field_site": E(FIELD, obj="field_site", both=True),
+    "inspections:field_segment": E(FIELD, obj="field_segment", both=True),
+    "inspections:field_done": E(FIELD, query="key=matrix-key-01"),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -291,4 +300,10 @@ API: dict[str, Entry] = {
     "GET /api/inspections/patrols/calendar": E(PATROLS, query="month=2026-06-01"),
     "GET /api/inspections/patrols/days/{day}": E(PATROLS, day="2026-06-10"),
     "POST /api/inspections/patrols/days/{day}/generate": E(OFFICE, day="2099-01-05"),
+    # ---- inspections: field (the phone pages) ----
+    "GET /api/inspections/field/today": E(FIELD),
+    "GET /api/inspections/field/nearby": E(FIELD, query="lon={lon}&lat={lat}"),
+    "GET /api/inspections/field/sites/{site_id}/checklist": E(FIELD, obj="field_site"),
+    "GET /api/inspections/field/segments/{segment_id}/checklist": E(FIELD, obj="field_segment"),
+    "POST /api/inspections/field/inspections": E(FIELD),
 }

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from chuangcheng.cases.selectors import case_list_for_user, todo_for_user
 from chuangcheng.conftest import World
 from chuangcheng.indicators.selectors import notice_list_for_user, review_queue_for_user, task_list_for_user
+from chuangcheng.inspections.selectors_field import field_segment_list_for_user, field_site_list_for_user
 from chuangcheng.notifications.selectors import inbox_for_user
 from chuangcheng.org.models import Person
 from chuangcheng.org.selectors import person_list_for_user, unit_list_for_user
@@ -161,6 +162,9 @@ SCOPES: dict[str, ScopeKind] = {
     # inspections (results area)
     "inspection": ScopeKind(lambda u: _inspections(u), lambda o: o.site.name),
     "inspection_photo": ScopeKind(lambda u: _inspection_photos(u), lambda o: f"/inspections/photo/{o.pk}/"),
+    # The places a person may inspect with the phone form (inspections.selectors_field).
+    "field_site": ScopeKind(lambda u: field_site_list_for_user(user=u), lambda o: o.code),
+    "field_segment": ScopeKind(lambda u: field_segment_list_for_user(user=u), lambda o: o.code),
 }
 
 
@@ -205,6 +209,8 @@ def object_of(objects: Objects, side: Side, kind: str) -> Any:
         return getattr(objects, kind)
     if kind in {"todo", "duplicate"}:
         return side.case
+    if kind.startswith("field_"):
+        return side.get(kind.removeprefix("field_"))
     return side.get(kind)
 
 

@@ -30,6 +30,7 @@ from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, Pro
 from chuangcheng.inspections import services as inspection_services
 from chuangcheng.inspections.choices import ItemFamily
 from chuangcheng.inspections.models import ChecklistItem
+from chuangcheng.inspections.services import checklists_seed
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.models import Person, Unit
@@ -207,6 +208,7 @@ def _inspection(world: World, site: Site) -> tuple[Any, Any]:
 
 def build(world: World) -> Objects:
     case_services.seed_categories()
+    checklists_seed()  # the phone form's checklist of each town's 农贸市场 and segment
     category = Category.objects.get(name="暴露垃圾")
     category.auto_dispatch = False
     category.save(update_fields=["auto_dispatch"])

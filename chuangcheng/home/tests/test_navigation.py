@@ -16,6 +16,7 @@ MAP = ["nav-map"]
 PLACES = ["nav-segments", "nav-grids", "nav-sites", "nav-shops"]
 ORG = ["nav-units", "nav-people"]
 RESULTS = ["nav-results"]  # 检查结果: the roles with inspection records
+FIELD = ["nav-field"]  # the phone pages of inspections, for the roles that inspect
 
 
 def nav_ids(client) -> list[str]:
@@ -31,6 +32,7 @@ def nav_ids(client) -> list[str]:
             "office",
             [
                 *COMMON_HEAD,
+                *FIELD,
                 *RESULTS,
                 "nav-indicators",
                 "nav-patrols",
@@ -43,13 +45,13 @@ def nav_ids(client) -> list[str]:
         ),
         (
             "supervisor",
-            [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-patrols", "nav-checklists", *MAP, *PLACES, *ORG],
+            [*COMMON_HEAD, *FIELD, *RESULTS, "nav-indicators", "nav-patrols", "nav-checklists", *MAP, *PLACES, *ORG],
         ),
         ("leader", [*COMMON_HEAD, *RESULTS, "nav-indicators", "nav-patrols", *MAP, *PLACES, *ORG]),
         ("admin_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("handler_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("chief_a", [*COMMON_HEAD, *RESULTS, "nav-patrols", *MAP, "nav-mine", *PLACES, *ORG]),
-        ("inspector", [*COMMON_HEAD, *RESULTS, "nav-patrols", *MAP, *PLACES, *ORG]),
+        ("chief_a", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-patrols", *MAP, "nav-mine", *PLACES, *ORG]),
+        ("inspector", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-patrols", *MAP, *PLACES, *ORG]),
         ("volunteer", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
     ],
 )
@@ -67,6 +69,7 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
 
     assert ids == [
         *COMMON_HEAD,
+        *FIELD,
         *RESULTS,
         "nav-indicators",
         "nav-patrols",

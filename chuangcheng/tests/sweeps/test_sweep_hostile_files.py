@@ -31,8 +31,18 @@ from chuangcheng.cases.tests.conftest import SPOT
 from chuangcheng.core.tests import hostile_files as hostile
 from chuangcheng.indicators import services as indicator_services
 from chuangcheng.indicators.models import Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
-from chuangcheng.inspections.models import Checklist, ChecklistItem, ChecklistItemVersion
-from chuangcheng.places.models import Grid, RoadSegment, Shop, Site
+from chuangcheng.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    ChecklistItemVersion,
+    Inspection,
+    InspectionPhoto,
+    InspectionResult,
+)
+from chuangcheng.inspections.selectors import active_items, checklist_for_segment, checklist_for_site
+from chuangcheng.inspections.services import checklists_seed
+from chuangcheng.places.models import Grid, RoadSegment, Shop, Site, SiteType
+from chuangcheng.places.services import site_save
 from chuangcheng.tests.sweeps.routes import all_routes
 
 # Limits lowered so the GeoJSON bombs stay small; the sheets meet the real ones.
@@ -95,6 +105,8 @@ class Targets:
     task: Task
     notice: SupervisionNotice
     campaign_code: str
+    market: Site  # a 农贸市场 and a road segment with their checklists, for the phone form's photos
+    road: RoadSegment
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,56 @@ def _indicators(kind: str) -> list[Endpoint]:
             "office",
             "imports",
             lambda c, t, f: c.post(f"/api/indicators/{t.campaign_code}/import/{kind}", {"file": f}),
+        ),
+    ]
+
+
+def _inspection_form(place: Site | RoadSegment, file: SimpleUploadedFile) -> dict[str, Any]:
+    """The phone form's page post: every item passed but the first, failed with the hostile photo."""
+    checklist = checklist_for_site(place) if isinstance(place, Site) else checklist_for_segment(place)
+    items = list(active_items(checklist))  # type: ignore[arg-type]
+    data: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex, f"photos_{items[0].pk}": [file]}
+    for item in items:
+        data[f"outcome_{item.pk}"] = "fail" if item is items[0] else "pass"
+    return data
+
+
+def _inspection_payload(site: Site) -> str:
+    items = list(active_items(checklist_for_site(site)))  # type: ignore[arg-type]
+    answers = [
+        {"item_id": item.pk, "outcome": "fail", "photos": [{"index": 0}]}
+        if item is items[0]
+        else {"item_id": item.pk, "outcome": "pass"}
+        for item in items
+    ]
+    return json.dumps({"site_id": site.pk, "answers": answers})
+
+
+def _field() -> list[Endpoint]:
+    return [
+        Endpoint(
+            "inspections:field_site",
+            "inspector",
+            "photos",
+            lambda c, t, f: c.post(
+                reverse("inspections:field_site", args=[t.market.pk]), _inspection_form(t.market, f)
+            ),
+        ),
+        Endpoint(
+            "inspections:field_segment",
+            "inspector",
+            "photos",
+            lambda c, t, f: c.post(reverse("inspections:field_segment", args=[t.road.pk]), _inspection_form(t.road, f)),
+        ),
+        Endpoint(
+            "api:inspections_field_submit",
+            "inspector",
+            "photos",
+            lambda c, t, f: c.post(
+                "/api/inspections/field/inspections",
+                {"payload": _inspection_payload(t.market), "photos": [f]},
+                headers=_key(),
+            ),
         ),
     ]
 
@@ -238,6 +300,7 @@ ENDPOINTS: list[Endpoint] = [
         "evidence",
         lambda c, t, f: c.post(f"/api/indicators/notices/{t.notice.pk}/reply", {"reply": "已整改", "files": [f]}),
     ),
+    *_field(),
 ]
 
 # The tables an upload writes, and the rows whose state it changes.
@@ -256,6 +319,9 @@ WRITTEN = (
     Checklist,
     ChecklistItem,
     ChecklistItemVersion,
+    Inspection,
+    InspectionResult,
+    InspectionPhoto,
 )
 
 
@@ -278,7 +344,19 @@ def _text(response: Any) -> str:
 def targets(world, make, task_factory, campaign) -> Targets:
     task = task_factory()
     notice = indicator_services.notice_issue(task=task, by=world.supervisor, reason="进度滞后，请说明")
-    return Targets(case=make.dispatched(), task=task, notice=notice, campaign_code=campaign.code)
+    checklists_seed()
+    market = site_save(
+        site=Site(code="P-01", name="城关农贸市场", site_type=SiteType.objects.get(code="market"), unit=world.town_a),
+        geometry={"type": "Point", "coordinates": [SPOT[0], SPOT[1]]},
+    )
+    return Targets(
+        case=make.dispatched(),
+        task=task,
+        notice=notice,
+        campaign_code=campaign.code,
+        market=market,
+        road=RoadSegment.objects.get(),
+    )
 
 
 def test_the_sweep_knows_every_upload_endpoint():
