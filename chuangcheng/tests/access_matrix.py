@@ -44,6 +44,10 @@ VERIFIERS = frozenset({"office", "supervisor", "superuser"})
 LEDGER = COUNTY | UNIT
 NOTICE_ISSUERS = frozenset({"office", "supervisor", "superuser"})
 MAP_EDITORS = frozenset({"office"})
+# 周检查 / 模拟测评: county roles read every plan, inspectors and road chiefs the plans their team is
+# on (once started); units see none. 督查室 and 创建办 run the weekly checks (the matrix's plan is one).
+PLAN_READERS = COUNTY | {"inspector", "road_chief"}
+CHECK_MANAGERS = frozenset({"office", "supervisor", "superuser"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -166,6 +170,15 @@ PAGES: dict[str, Entry] = {
     "indicators:template_tasks": E(OFFICE, code="WMXC-2027"),
     "indicators:export_framework": E(LEDGER, code="WMXC-2027"),
     "indicators:export_tasks": E(LEDGER, lists="task", code="WMXC-2027"),
+    "inspections:check_list": E(PLAN_READERS, lists="plan"),
+    "inspections:check_create": E(CHECK_MANAGERS, both=True),
+    "inspections:check_detail": E(PLAN_READERS, obj="plan"),
+    "inspections:check_progress": E(PLAN_READERS, obj="plan"),
+    "inspections:check_sample": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_team": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_assign": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_activate": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_close": E(CHECK_MANAGERS, obj="plan", post=True),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -243,4 +256,14 @@ API: dict[str, Entry] = {
     "GET /api/indicators/{code}/export/framework.xlsx": E(LEDGER, **CAMPAIGN),
     "GET /api/indicators/{code}/export/tasks.xlsx": E(LEDGER, lists="task", **CAMPAIGN),
     "GET /api/indicators/readiness/{campaign_code}": E(COUNTY, campaign_code="WMXC-2027"),
+    "GET /api/inspections/checks/": E(PLAN_READERS, lists="plan"),
+    "POST /api/inspections/checks/": E(CHECK_MANAGERS, body={"kind": "check"}),
+    "GET /api/inspections/checks/{plan_id}": E(PLAN_READERS, obj="plan"),
+    "GET /api/inspections/checks/{plan_id}/progress": E(PLAN_READERS, obj="plan"),
+    "GET /api/inspections/checks/{plan_id}/prediction": E(PLAN_READERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/sample": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/teams": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/assign": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/activate": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/close": E(CHECK_MANAGERS, obj="plan"),
 }

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from chuangcheng.cases.selectors import case_list_for_user, todo_for_user
 from chuangcheng.conftest import World
 from chuangcheng.indicators.selectors import notice_list_for_user, review_queue_for_user, task_list_for_user
+from chuangcheng.inspections.selectors import plan_list_for_user
 from chuangcheng.notifications.selectors import inbox_for_user
 from chuangcheng.org.models import Person
 from chuangcheng.org.selectors import person_list_for_user, unit_list_for_user
@@ -158,6 +159,7 @@ SCOPES: dict[str, ScopeKind] = {
     "evidence": ScopeKind(lambda u: _evidence(u), lambda o: o.original_name),
     "notice": ScopeKind(lambda u: notice_list_for_user(user=u), lambda o: o.code),
     "notification": ScopeKind(lambda u: inbox_for_user(user=u), lambda o: o.title),
+    "plan": ScopeKind(lambda u: plan_list_for_user(user=u), lambda o: o.name),
 }
 
 

@@ -27,6 +27,8 @@ from chuangcheng.core.services import holiday_save
 from chuangcheng.indicators import services as task_services
 from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
 from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections import services as inspection_services
+from chuangcheng.inspections.models import Plan
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.models import Person, Unit
@@ -55,6 +57,7 @@ class Side:
     evidence: Evidence
     notice: SupervisionNotice
     notification: Notification
+    plan: Plan | None = None  # a started 周检查 whose team is this side's (see _plan)
 
     def get(self, kind: str) -> Any:
         return getattr(self, kind)
@@ -176,6 +179,22 @@ def _notification(person: Person, tag: str) -> Notification:
     return notify(recipients=[person], kind="matrix.test", title=f"测试消息{tag}")[0]
 
 
+def _plan(world: World, tag: str, member: Person) -> Plan:
+    """A started 周检查 of the county's markets whose one team is ``member`` (the inspector for A, B's road chief)."""
+    plan = inspection_services.plan_create(
+        by=world.supervisor,
+        kind="check",
+        name=f"周检查{tag}",
+        starts_on=dt.date(2026, 6, 8),
+        due_on=dt.date(2026, 6, 12),
+        seed=1,
+        sample={"site_types": {"market": 1}},
+    )
+    inspection_services.team_save(plan=plan, by=world.supervisor, name=f"检查组{tag}", leader=member)
+    inspection_services.visits_assign(plan=plan, by=world.supervisor)
+    return inspection_services.plan_activate(plan=plan, by=world.supervisor)
+
+
 def build(world: World) -> Objects:
     case_services.seed_categories()
     category = Category.objects.get(name="暴露垃圾")
@@ -206,5 +225,7 @@ def build(world: World) -> Objects:
             notice=notice,
             notification=_notification(admin, tag),
         )
+    sides["a"].plan = _plan(world, "a", world.inspector)
+    sides["b"].plan = _plan(world, "b", world.chief_b)
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
     return Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
