@@ -131,6 +131,18 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         "/indicators/readiness/",
         f"/indicators/{code}/readiness/",
         f"/indicators/{code}/import/framework/",
+        *_check_pages(hw, q),
+    ]
+
+
+def _check_pages(hw: hostile_world.HostileWorld, q: str) -> list[str]:
+    assert hw.plan is not None
+    return [
+        "/inspections/checks/",
+        f"/inspections/checks/?q={q}",
+        "/inspections/checks/new/",
+        f"/inspections/checks/{hw.plan.pk}/",
+        f"/inspections/checks/{hw.plan.pk}/progress/",
     ]
 
 

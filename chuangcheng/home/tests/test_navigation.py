@@ -26,13 +26,13 @@ def nav_ids(client) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("office", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]),
-        ("supervisor", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("leader", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
+        ("office", [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG, "nav-audit"]),
+        ("supervisor", [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG]),
+        ("leader", [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG]),
         ("admin_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("handler_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
-        ("chief_a", [*COMMON_HEAD, *MAP, "nav-mine", *PLACES, *ORG]),
-        ("inspector", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
+        ("chief_a", [*COMMON_HEAD, "nav-checks", *MAP, "nav-mine", *PLACES, *ORG]),
+        ("inspector", [*COMMON_HEAD, "nav-checks", *MAP, *PLACES, *ORG]),
         ("volunteer", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
     ],
 )
@@ -48,7 +48,7 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
 
     ids = nav_ids(client)
 
-    assert ids == [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG, "nav-audit"]
+    assert ids == [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG, "nav-audit"]
 
 
 def test_the_audit_link_opens_the_audit_log(client, world):
