@@ -88,6 +88,7 @@ def test_supervisor_runs_a_weekly_check_and_follows_it_on_the_map(desktop: Page,
 
     # The team inspects one market from its phone (the service the phone form calls).
     visit = plan.visits.select_related("site").order_by("pk").first()
+    assert visit is not None
     checklist = Checklist.objects.get(site_type__code="market")
     answers = [services.Answer(item.pk, Outcome.PASS) for item in active_items(checklist)]
     services.inspection_submit(by=world.inspector, kind="check", site=visit.site, answers=answers, visit=visit)
