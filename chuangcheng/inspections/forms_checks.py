@@ -117,7 +117,11 @@ class TeamForm(forms.Form):
     name = forms.CharField(label=_("检查组名称"), max_length=50)
     leader = forms.ModelChoiceField(label=_("组长"), queryset=Person.objects.none(), required=False)
     members = forms.ModelMultipleChoiceField(
-        label=_("组员"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("组员"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("按住 Ctrl（Mac 上为 Command）可多选"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
