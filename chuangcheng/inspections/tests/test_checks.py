@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from chuangcheng.cases.services import seed_categories
 from chuangcheng.conftest import photo
@@ -539,3 +540,32 @@ def test_the_api_lists_creates_and_starts(client, world, county):
     client.force_login(world.chief_b)
     assert client.get(f"/api/inspections/checks/{pk}").status_code == 404
     assert client.get("/api/inspections/checks/").json()["count"] == 0
+
+
+# ---- the demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_four_closed_weekly_checks_and_a_mock_under_way(world, county, campaign):
+    from chuangcheng.inspections.demo import build_checklists, build_plans
+    from chuangcheng.inspections.models import Inspection
+
+    build_checklists()
+    today = dt.date(2026, 6, 18)  # a Thursday
+
+    summary = build_plans(today=today, seed=1)
+
+    checks = Plan.objects.filter(kind=InspectionKind.CHECK).order_by("starts_on")
+    assert (summary.checks, summary.mocks) == (4, 1)
+    assert [(p.starts_on, p.status) for p in checks] == [
+        (dt.date(2026, 5, 18), PlanStatus.CLOSED),
+        (dt.date(2026, 5, 25), PlanStatus.CLOSED),
+        (dt.date(2026, 6, 1), PlanStatus.CLOSED),
+        (dt.date(2026, 6, 8), PlanStatus.CLOSED),
+    ]
+    mock = Plan.objects.get(kind=InspectionKind.MOCK)
+    assert mock.status == PlanStatus.ACTIVE and mock.campaign == campaign
+    done = Visit.objects.filter(done_at__isnull=False).select_related("plan", "inspection")
+    assert summary.inspections == done.count() == Inspection.objects.count() > 0
+    for visit in done:  # each inspection dated within its plan's days
+        day = timezone.localdate(visit.inspection.submitted_at)
+        assert visit.plan.starts_on <= day <= visit.plan.due_on and visit.done_at == visit.inspection.submitted_at
