@@ -165,6 +165,9 @@ def check_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         context["sample_form"] = SampleForm(initial={"seed": plan.seed}, kind=plan.kind, sample=plan.sample)
     if editable:
         context["team_form"] = TeamForm()
+        for team in context["teams"]:
+            initial = {"name": team.name, "leader": team.leader_id, "members": list(team.members.all())}
+            team.form = TeamForm(initial=initial, prefix=f"team{team.pk}")
         context["reassign_form"] = ReassignForm(plan=plan)
     return render(request, "inspections/checks/detail.html", context)
 
@@ -192,8 +195,10 @@ def check_sample(request: AuthedRequest, pk: int) -> HttpResponse:
 def check_team(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a team to the plan (or restaff one: ``team`` names it)."""
     plan = _managed_plan(request, pk)
-    team = plan.teams.filter(pk=request.POST.get("team") or 0).first() if request.POST.get("team") else None
-    form = TeamForm(request.POST)
+    team = None
+    if (team_id := request.POST.get("team", "")).isdigit():
+        team = plan.teams.filter(pk=int(team_id)).first()
+    form = TeamForm(request.POST, prefix=f"team{team.pk}" if team else None)
     if not form.is_valid():
         messages.error(request, _("检查组信息无效：%(errors)s") % {"errors": _errors(form)})
         return redirect(_plan_url(plan))

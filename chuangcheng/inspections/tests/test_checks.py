@@ -569,3 +569,21 @@ def test_the_demo_has_four_closed_weekly_checks_and_a_mock_under_way(world, coun
     for visit in done:  # each inspection dated within its plan's days
         day = timezone.localdate(visit.inspection.submitted_at)
         assert visit.plan.starts_on <= day <= visit.plan.due_on and visit.done_at == visit.inspection.submitted_at
+
+
+def test_a_team_is_restaffed_from_the_plan_page(client, world, county):
+    plan = staffed(world, check(world, sample={"site_types": {"market": 1}}))
+    team = plan.teams.get()
+    client.force_login(world.supervisor)
+    assert (
+        f'name="team{team.pk}-name"' in client.get(reverse("inspections:check_detail", args=[plan.pk])).content.decode()
+    )
+
+    client.post(
+        reverse("inspections:check_team", args=[plan.pk]),
+        {"team": team.pk, f"team{team.pk}-name": "城关组", f"team{team.pk}-members": [world.chief_a.pk]},
+    )
+
+    team.refresh_from_db()
+    assert (team.name, team.leader, list(team.members.all())) == ("城关组", None, [world.chief_a])
+    assert plan.teams.count() == 1
