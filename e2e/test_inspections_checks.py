@@ -85,6 +85,10 @@ def test_supervisor_runs_a_weekly_check_and_follows_it_on_the_map(desktop: Page,
     desktop.locator("#plan-activate").click()
     expect(desktop.locator("#plan-status")).to_have_text("进行中")
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.ACTIVE
+    desktop.goto("/inspections/checks/?kind=check")
+    expect(desktop.locator(f"#plan-table tr[data-id='{plan.pk}'] .done-count")).to_have_text("0 / 3")
+    screenshot_step(desktop, "3-list")
+    desktop.goto(f"/inspections/checks/{plan.pk}/")
 
     # The team inspects one market from its phone (the service the phone form calls).
     visit = plan.visits.select_related("site").order_by("pk").first()
