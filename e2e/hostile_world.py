@@ -32,9 +32,10 @@ from chuangcheng.indicators.choices import CampaignKind, MilestoneKind, TitleLev
 from chuangcheng.indicators.framework_seed import FRAMEWORK_HEADERS, TASK_HEADERS
 from chuangcheng.indicators.imports import import_framework, import_tasks
 from chuangcheng.indicators.models import Campaign, ProgressReport, SupervisionNotice, Task
+from chuangcheng.inspections import services as inspections
 from chuangcheng.inspections.checklist_io import import_checklists
 from chuangcheng.inspections.choices import InspectionKind, Outcome
-from chuangcheng.inspections.models import Checklist, ChecklistItem, Visit
+from chuangcheng.inspections.models import Checklist, ChecklistItem, Plan, Visit
 from chuangcheng.inspections.services import Answer, checklists_seed, inspection_submit
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
@@ -90,6 +91,7 @@ class HostileWorld:
     checklist: Checklist | None = None
     checklist_item: ChecklistItem | None = None
     inspections: list = field(default_factory=list)  # inspections (results area)
+    plan: Plan | None = None  # a started 周检查 of the hostile site and segment, its team led by chief_a
 
 
 def _import_places(kind: str, row: dict[str, object]) -> None:
@@ -373,6 +375,22 @@ def _field(w: World, h: Hostile, site: Site, segment: RoadSegment, item: Checkli
     )
 
 
+def _plan(w: World, h: Hostile) -> Plan:
+    """A 周检查 with a hostile name sampling the hostile site type and the segment's class; a hostile team."""
+    plan = inspections.plan_create(
+        by=w.supervisor,
+        kind="check",
+        name=h("plan name", 100),
+        starts_on=timezone.localdate(),
+        due_on=timezone.localdate() + dt.timedelta(days=4),
+        seed=1,
+        sample={"site_types": {"xss": 1}, "road_classes": {"secondary": 1}},
+    )
+    inspections.team_save(plan=plan, by=w.supervisor, name=h("team name", 50), leader=w.chief_a)
+    inspections.visits_assign(plan=plan, by=w.supervisor)
+    return inspections.plan_activate(plan=plan, by=w.supervisor)
+
+
 def build(w: World) -> HostileWorld:
     """Seed the hostile values (about 70 fields) into ``w``."""
     h = Hostile()
@@ -392,8 +410,9 @@ def build(w: World) -> HostileWorld:
     log_action(unit, h("audit action", 64), by=person, data=audit_data)
     everyone = [w.office, w.leader, w.admin_a, w.chief_a, w.supervisor, w.handler_a]
     notify(recipients=everyone, kind="system", title=h("notification title", 200), body=h("notification body", 2000))
+    plan = _plan(w, h)
     hostile = HostileWorld(
-        w, h, unit, person, segment, grid, site, shop, category, case_list, campaign, tasks, notices, report
+        w, h, unit, person, segment, grid, site, shop, category, case_list, campaign, tasks, notices, report, plan=plan
     )
     hostile.checklist, hostile.checklist_item = _checklists(w, h, site, category)
     hostile.inspections = _inspections(w, h, site, hostile.checklist_item)

@@ -134,6 +134,7 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         f"/indicators/{code}/readiness/",
         f"/indicators/{code}/import/framework/",
         *_checklist_pages(hw),
+        *_check_pages(hw, q),
     ]
 
 
@@ -160,6 +161,17 @@ def _checklist_pages(hw: hostile_world.HostileWorld) -> list[str]:
         f"/inspections/field/site/{hw.site.pk}/",
         f"/inspections/field/segment/{hw.segment.pk}/",
         f"/inspections/field/done/?key={hostile_world.FIELD_KEY}",
+    ]
+
+
+def _check_pages(hw: hostile_world.HostileWorld, q: str) -> list[str]:
+    assert hw.plan is not None
+    return [
+        "/inspections/checks/",
+        f"/inspections/checks/?q={q}",
+        "/inspections/checks/new/",
+        f"/inspections/checks/{hw.plan.pk}/",
+        f"/inspections/checks/{hw.plan.pk}/progress/",
     ]
 
 

@@ -8,6 +8,7 @@ chief). Volunteers have no inspection pages.
 日巡查 (patrols): the office sets the rules and (re)generates a day's routes; the office, the
 supervision office and the leaders see every route and its 漏巡; an inspector or a road chief
 sees the visits assigned to them; nobody else sees patrols.
+Plans (周检查/模拟测评): see their block below. The scoped reads themselves live in ``selectors``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from chuangcheng.org.access import Scope, scope_for
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person
 
+from .choices import InspectionKind
 from .models import Inspection
 
 # ---- checklists (检查表) -----------------------------------------------------------------------
@@ -130,3 +132,40 @@ FIELD_ROLES = (Role.INSPECTOR, Role.ROAD_CHIEF, Role.SUPERVISOR, Role.OFFICE)
 def can_inspect(person: Person) -> bool:
     """Uses the phone form: an inspector, a road chief, the supervision office or the office."""
     return scope_for(person).acts_as(*FIELD_ROLES)
+
+
+# ---- 周检查 / 模拟测评 plans ------------------------------------------------------------------------
+#
+# 督查室 (supervisor) runs the weekly checks, 创建办 (office) both kinds. County-wide roles
+# (office, supervisor, leader) read every plan; an inspector, road chief… reads the plans whose
+# team they lead or are a member of, once active (a draft is not theirs yet). Unit admins and
+# handlers see no plans (a unit reads the inspections of its sites, not the sample): the plan
+# pages are refused to them (403) unless a plan's team names them.
+
+PLAN_MANAGERS: dict[str, tuple[str, ...]] = {
+    InspectionKind.CHECK: (Role.OFFICE, Role.SUPERVISOR),
+    InspectionKind.MOCK: (Role.OFFICE,),
+}
+# Who may be on a plan's team (the people the services accept as leader or member).
+TEAM_ROLES = (Role.INSPECTOR, Role.ROAD_CHIEF, Role.SUPERVISOR, Role.OFFICE)
+# Who may open the plan pages at all (the rest get 403); what they see is still the selector's.
+PLAN_READERS = (Role.OFFICE, Role.SUPERVISOR, Role.LEADER, Role.INSPECTOR, Role.ROAD_CHIEF)
+
+
+def can_manage_plan(user: Person | None, kind: str) -> bool:
+    """May create, draw, staff, start and close plans of ``kind``."""
+    return scope_for(user).acts_as(*PLAN_MANAGERS.get(kind, ()))
+
+
+def manageable_kinds(user: Person | None) -> list[str]:
+    return [kind for kind in PLAN_MANAGERS if can_manage_plan(user, kind)]
+
+
+def require_plan_reader(user: Person) -> None:
+    if not scope_for(user).acts_as(*PLAN_READERS):
+        raise PermissionDenied(_("您没有查看检查计划的权限"))
+
+
+def require_plan_manager(user: Person, kind: str) -> None:
+    if not can_manage_plan(user, kind):
+        raise PermissionDenied(_("您没有管理该类检查计划的权限"))

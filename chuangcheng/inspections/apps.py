@@ -14,6 +14,7 @@ class InspectionsConfig(AppConfig):
         self._ready_results()
         register_patrols()
         register_field()
+        register_checks()
 
     @staticmethod
     def _ready_checklists() -> None:
@@ -72,3 +73,16 @@ def register_field() -> None:
     from .access import can_inspect
 
     register_nav(NavEntry("field", _("现场检查"), "inspections:field_today", order=35, visible=can_inspect))
+
+
+def register_checks() -> None:
+    """周检查 / 模拟测评: one navigation link for the roles that read plans."""
+    from chuangcheng.core.registry import NavEntry, register_nav
+    from chuangcheng.org.access import scope_for
+
+    from .access import PLAN_READERS
+
+    def reads_plans(user: Any) -> bool:
+        return scope_for(user).acts_as(*PLAN_READERS)
+
+    register_nav(NavEntry("checks", _("检查计划"), "inspections:check_list", 44, reads_plans))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,10 +12,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from chuangcheng.cases.choices import Source
 from chuangcheng.cases.models import Case
@@ -21,17 +23,19 @@ from chuangcheng.cases.selectors import open_cases_near, subcategories_by_name
 from chuangcheng.cases.services import case_report
 from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
-from chuangcheng.core.errors import DomainError
+from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
 from chuangcheng.indicators.choices import NodeLevel
 from chuangcheng.org.access import require_role
 from chuangcheng.org.choices import Role
+from chuangcheng.org.models import Membership
 from chuangcheng.places.choices import RoadClass
 from chuangcheng.places.models import RoadSegment, Site, SiteType
 from chuangcheng.places.selectors import town_of
 
-from . import checklist_seed, patrols
-from .choices import InspectionKind, Outcome
+from . import access as plan_access
+from . import checklist_seed, patrols, sampling
+from .choices import InspectionKind, Outcome, PlanStatus
 from .models import (
     Checklist,
     ChecklistItem,
@@ -40,6 +44,8 @@ from .models import (
     InspectionPhoto,
     InspectionResult,
     PatrolRule,
+    Plan,
+    Team,
     Visit,
 )
 from .selectors import active_items, checklist_for_segment, checklist_for_site
@@ -534,3 +540,291 @@ def patrol_routes_nightly(now: dt.datetime) -> int:
     if not Visit.objects.filter(kind=InspectionKind.PATROL, due_on=today).exists():
         changed += patrol_routes_generate(day=today).total
     return changed + patrol_routes_generate(day=today + dt.timedelta(days=1)).total
+
+
+# ---- 周检查 and 模拟测评 plans ----------------------------------------------------------------------
+#
+# A plan is drafted (its sample drawn, redrawn at will, its teams staffed and the sample shared
+# among them), started (its teams see their visits on the phone) and closed. Status changes go
+# through ``core.transitions.apply_transition``; every write is in the audit log.
+
+PLAN = pgettext_lazy("transition", "检查计划")
+MAX_SEED = 2**53  # a seed the page and the JSON API both carry exactly
+
+
+def _plan_manager(by: Any, kind: str) -> None:
+    roles = plan_access.PLAN_MANAGERS.get(kind)
+    if roles is None:
+        raise DomainError(_("检查计划只能是周检查或模拟测评"))
+    label = InspectionKind(kind).label
+    require_role(by, *roles, action=_("管理%(kind)s") % {"kind": label})
+
+
+def _plan_fields(*, kind: str, name: str, starts_on: dt.date, due_on: dt.date, campaign: Any, seed: int) -> str:
+    name = require_text(name, _("名称"))
+    if len(name) > Plan._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise DomainError(_("名称不能超过 100 个字"))
+    if due_on < starts_on:
+        raise DomainError(_("截止日期不能早于开始日期"))
+    if kind == InspectionKind.MOCK and campaign is None:
+        raise DomainError(_("模拟测评须选择创建项目（按其测评体系预测得分）"))
+    if not 0 <= seed < MAX_SEED:
+        raise DomainError(_("抽样种子应为 0 到 %(max)d 之间的整数") % {"max": MAX_SEED - 1})
+    return name
+
+
+def new_seed() -> int:
+    """A random seed for a new plan (shown on the form, so that the draw can be repeated)."""
+    return secrets.randbelow(10**9)
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    by: Any,
+    kind: str,
+    name: str,
+    starts_on: dt.date,
+    due_on: dt.date,
+    campaign: Any = None,
+    seed: int | None = None,
+    sample: dict[str, Any] | None = None,
+) -> Plan:
+    """Draft a 周检查 or 模拟测评 and draw its sample (``sample`` None: the kind's defaults)."""
+    _plan_manager(by, kind)
+    seed = new_seed() if seed is None else seed
+    name = _plan_fields(kind=kind, name=name, starts_on=starts_on, due_on=due_on, campaign=campaign, seed=seed)
+    rules = sampling.normalise(kind, sample)
+    plan = Plan.objects.create(
+        kind=kind,
+        name=name,
+        campaign=campaign,
+        starts_on=starts_on,
+        due_on=due_on,
+        seed=seed,
+        sample=rules,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    count = _draw_visits(plan)
+    log_action(
+        plan,
+        "inspections.plan.create",
+        by=by,
+        data={**snapshot(plan, ("kind", "name", "campaign", "starts_on", "due_on", "seed")), "visits": count},
+    )
+    return plan
+
+
+def _draw_visits(plan: Plan) -> int:
+    """Replace the plan's visits by a fresh draw of its sample; shared among its teams if it has any."""
+    plan.visits.all().delete()
+    draws = sampling.draw(kind=plan.kind, seed=plan.seed, sample=plan.sample)
+    Visit.objects.bulk_create(
+        Visit(
+            kind=plan.kind,
+            plan=plan,
+            site_id=d.site_id,
+            segment_id=d.segment_id,
+            town_id=d.town_id,
+            starts_on=plan.starts_on,
+            due_on=plan.due_on,
+        )
+        for d in draws
+    )
+    if plan.teams.exists():
+        _assign_balanced(plan)
+    return len(draws)
+
+
+def _locked_draft(plan: Plan, action: str) -> Plan:
+    """The plan's row, locked, refused unless it is still a draft."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    transitions.require_status(locked, allowed_from=PlanStatus.DRAFT, noun=PLAN, action_label=action)
+    return locked
+
+
+@transaction.atomic
+def plan_sample(
+    *,
+    plan: Plan,
+    by: Any,
+    seed: int | None = None,
+    sample: dict[str, Any] | None = None,
+    name: str | None = None,
+    starts_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+) -> Plan:
+    """(Re)draw a draft plan's sample, with a new seed, new counts or new dates (None: keep)."""
+    _plan_manager(by, plan.kind)
+    locked = _locked_draft(plan, pgettext("transition", "重新抽样"))
+    before = snapshot(locked, ("name", "starts_on", "due_on", "seed", "sample"))
+    locked.seed = locked.seed if seed is None else seed
+    locked.starts_on = starts_on or locked.starts_on
+    locked.due_on = due_on or locked.due_on
+    locked.name = _plan_fields(
+        kind=locked.kind,
+        name=locked.name if name is None else name,
+        starts_on=locked.starts_on,
+        due_on=locked.due_on,
+        campaign=locked.campaign,
+        seed=locked.seed,
+    )
+    if sample is not None:
+        locked.sample = sampling.normalise(locked.kind, sample)
+    locked.save()
+    count = _draw_visits(locked)
+    diff = changes(before, snapshot(locked, ("name", "starts_on", "due_on", "seed", "sample")))
+    log_action(locked, "inspections.plan.sample", by=by, data={**diff, "visits": count})
+    plan.refresh_from_db()
+    return plan
+
+
+def _team_people(leader: Any, members: Sequence[Any]) -> list[Any]:
+    people = [p for p in [leader, *members] if p is not None]
+    roles = dict(
+        Membership.objects.filter(person__in=people, role__in=plan_access.TEAM_ROLES).values_list("person_id", "role")
+    )
+    if strangers := [str(p) for p in people if p.pk not in roles and not p.is_superuser]:
+        raise DomainError(
+            _("检查组成员须是巡查员、路长/段长、督查室或创建办人员：%(names)s") % {"names": "、".join(strangers)}
+        )
+    return people
+
+
+@transaction.atomic
+def team_save(
+    *,
+    plan: Plan,
+    by: Any,
+    name: str,
+    leader: Any = None,
+    members: Sequence[Any] = (),
+    team: Team | None = None,
+) -> Team:
+    """Create a team of a plan, or rename and restaff one (not once the plan is closed)."""
+    _plan_manager(by, plan.kind)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    transitions.require_status(
+        locked,
+        allowed_from=[PlanStatus.DRAFT, PlanStatus.ACTIVE],
+        noun=PLAN,
+        action_label=pgettext("transition", "调整检查组"),
+    )
+    name = require_text(name, _("检查组名称"))
+    if len(name) > Team._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise DomainError(_("检查组名称不能超过 50 个字"))
+    if team is not None and team.plan_id != plan.pk:
+        raise DomainError(_("检查组不属于该计划"))
+    others = Team.objects.filter(plan=plan, name=name)
+    if (others.exclude(pk=team.pk) if team else others).exists():
+        raise DomainError(_("本计划已有名为“%(name)s”的检查组") % {"name": name})
+    _team_people(leader, members)
+    created = team is None
+    team = team or Team(plan=plan)
+    before: dict[str, Any] = {"name": team.name, "leader": str(team.leader) if team.leader_id else None}
+    if not created:
+        before["members"] = sorted(str(p) for p in team.members.all())
+    team.name, team.leader = name, leader
+    team.save()
+    team.members.set(members)
+    after = {
+        "name": name,
+        "leader": str(leader) if leader else None,
+        "members": sorted(str(p) for p in members),
+    }
+    action = "inspections.team.create" if created else "inspections.team.change"
+    log_action(plan, action, by=by, data={"team": team.pk, **(after if created else changes(before, after))})
+    return team
+
+
+def _assign_balanced(plan: Plan) -> dict[int, int]:
+    """Give each town's visits to one team, the biggest towns first to the least loaded team.
+
+    Keeps a team's visits together (one town, one trip) while evening out the counts; towns and
+    teams are taken in a fixed order, so the same plan always shares out the same way.
+    """
+    teams = list(plan.teams.order_by("pk").values_list("pk", flat=True))
+    if not teams:
+        raise DomainError(_("请先建立检查组"))
+    per_town: dict[int, list[int]] = defaultdict(list)
+    for pk, town in plan.visits.order_by("pk").values_list("pk", "town_id"):
+        per_town[town or 0].append(pk)
+    load = dict.fromkeys(teams, 0)
+    given: dict[int, int] = {}
+    for town, visits in sorted(per_town.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        team = min(teams, key=lambda t: (load[t], teams.index(t)))
+        load[team] += len(visits)
+        Visit.objects.filter(pk__in=visits).update(team_id=team)
+        given[town] = team
+    return load
+
+
+@transaction.atomic
+def visits_assign(*, plan: Plan, by: Any, assignments: dict[int, int] | None = None) -> dict[int, int]:
+    """Share the plan's visits among its teams: balanced by town (None), or by hand ({visit id: team id}).
+
+    Returns the number of visits per team id afterwards. Refused once the plan is closed.
+    """
+    _plan_manager(by, plan.kind)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    transitions.require_status(
+        locked,
+        allowed_from=[PlanStatus.DRAFT, PlanStatus.ACTIVE],
+        noun=PLAN,
+        action_label=pgettext("transition", "分配点位"),
+    )
+    if assignments is None:
+        _assign_balanced(locked)
+        log_action(locked, "inspections.plan.assign", by=by, data={"mode": "balanced"})
+    else:
+        teams = set(locked.teams.values_list("pk", flat=True))
+        visits = set(locked.visits.filter(pk__in=list(assignments)).values_list("pk", flat=True))
+        if unknown := sorted(set(assignments) - visits):
+            raise DomainError(_("点位不属于该计划：%(ids)s") % {"ids": ", ".join(map(str, unknown[:5]))})
+        if sorted(set(assignments.values()) - teams):
+            raise DomainError(_("检查组不属于该计划"))
+        by_team: dict[int, list[int]] = defaultdict(list)
+        for visit, team in assignments.items():
+            by_team[team].append(visit)
+        for team, pks in by_team.items():
+            Visit.objects.filter(pk__in=pks).update(team_id=team)
+        log_action(locked, "inspections.plan.assign", by=by, data={"mode": "hand", "visits": len(assignments)})
+    counts = locked.visits.values("team_id").annotate(n=Count("pk")).order_by()
+    return {row["team_id"]: row["n"] for row in counts if row["team_id"] is not None}
+
+
+@transaction.atomic
+def plan_activate(*, plan: Plan, by: Any) -> Plan:
+    """Start a drafted plan: its teams find their visits on the phone. Every visit must have a staffed team."""
+    _plan_manager(by, plan.kind)
+    label = pgettext("transition", "启动")
+    transitions.require_status(plan, allowed_from=PlanStatus.DRAFT, noun=PLAN, action_label=label)
+    if not plan.visits.exists():
+        raise DomainError(_("样本为空：没有符合抽样规则的点位或路段，请调整抽样数量"))
+    if not plan.teams.exists():
+        raise DomainError(_("请先建立检查组并分配点位"))
+    if unassigned := plan.visits.filter(team__isnull=True).count():
+        raise DomainError(_("还有 %(n)d 个点位未分配检查组") % {"n": unassigned})
+    if empty := [t.name for t in plan.teams.filter(leader__isnull=True, members__isnull=True)]:
+        raise DomainError(_("检查组“%(names)s”没有组长和组员") % {"names": "、".join(empty)})
+    transitions.apply_transition(
+        plan, allowed_from=PlanStatus.DRAFT, noun=PLAN, action_label=label, status=PlanStatus.ACTIVE
+    )
+    log_action(plan, "inspections.plan.activate", by=by, data={"visits": plan.visits.count()})
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, by: Any) -> Plan:
+    """Close a plan: what was not inspected stays 逾期未检 or pending, and nothing more is assigned."""
+    _plan_manager(by, plan.kind)
+    transitions.apply_transition(
+        plan,
+        allowed_from=PlanStatus.ACTIVE,
+        noun=PLAN,
+        action_label=pgettext("transition", "结束"),
+        status=PlanStatus.CLOSED,
+    )
+    done = plan.visits.filter(done_at__isnull=False).count()
+    log_action(plan, "inspections.plan.close", by=by, data={"visits": plan.visits.count(), "done": done})
+    return plan

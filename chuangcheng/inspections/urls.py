@@ -2,13 +2,14 @@
 
 from django.urls import URLPattern
 
-from . import urls_checklists, urls_field, urls_plans, urls_results
+from . import urls_checklists, urls_checks, urls_field, urls_plans, urls_results
 
 app_name = "inspections"
 
 urlpatterns: list[URLPattern] = [
     *urls_checklists.urlpatterns,
     *urls_plans.urlpatterns,
+    *urls_checks.urlpatterns,
     *urls_field.urlpatterns,
     *urls_results.urlpatterns,
 ]

@@ -52,6 +52,10 @@ INSPECTION_READERS = COUNTY | UNIT | frozenset({"road_chief", "inspector"})
 PATROLS = COUNTY | {"inspector", "road_chief"}
 # Who inspects from the street with the phone form (inspections.access.FIELD_ROLES).
 FIELD = frozenset({"office", "supervisor", "road_chief", "inspector", "superuser"})
+# 周检查 / 模拟测评: county roles read every plan, inspectors and road chiefs the plans their team is
+# on (once started); units see none. 督查室 and 创建办 run the weekly checks (the matrix's plan is one).
+PLAN_READERS = COUNTY | {"inspector", "road_chief"}
+CHECK_MANAGERS = frozenset({"office", "supervisor", "superuser"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -205,6 +209,15 @@ PAGES: dict[str, Entry] = {
     "inspections:field_site": E(FIELD, obj="field_site", both=True),
     "inspections:field_segment": E(FIELD, obj="field_segment", both=True),
     "inspections:field_done": E(FIELD, query="key=matrix-key-01"),
+    "inspections:check_list": E(PLAN_READERS, lists="plan"),
+    "inspections:check_create": E(CHECK_MANAGERS, both=True),
+    "inspections:check_detail": E(PLAN_READERS, obj="plan"),
+    "inspections:check_progress": E(PLAN_READERS, obj="plan"),
+    "inspections:check_sample": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_team": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_assign": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_activate": E(CHECK_MANAGERS, obj="plan", post=True),
+    "inspections:check_close": E(CHECK_MANAGERS, obj="plan", post=True),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -306,4 +319,14 @@ API: dict[str, Entry] = {
     "GET /api/inspections/field/sites/{site_id}/checklist": E(FIELD, obj="field_site"),
     "GET /api/inspections/field/segments/{segment_id}/checklist": E(FIELD, obj="field_segment"),
     "POST /api/inspections/field/inspections": E(FIELD),
+    "GET /api/inspections/checks/": E(PLAN_READERS, lists="plan"),
+    "POST /api/inspections/checks/": E(CHECK_MANAGERS, body={"kind": "check"}),
+    "GET /api/inspections/checks/{plan_id}": E(PLAN_READERS, obj="plan"),
+    "GET /api/inspections/checks/{plan_id}/progress": E(PLAN_READERS, obj="plan"),
+    "GET /api/inspections/checks/{plan_id}/prediction": E(PLAN_READERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/sample": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/teams": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/assign": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/activate": E(CHECK_MANAGERS, obj="plan"),
+    "POST /api/inspections/checks/{plan_id}/close": E(CHECK_MANAGERS, obj="plan"),
 }

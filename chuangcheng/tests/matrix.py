@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from chuangcheng.cases.selectors import case_list_for_user, todo_for_user
 from chuangcheng.conftest import World
 from chuangcheng.indicators.selectors import notice_list_for_user, review_queue_for_user, task_list_for_user
+from chuangcheng.inspections.selectors import plan_list_for_user
 from chuangcheng.inspections.selectors_field import field_segment_list_for_user, field_site_list_for_user
 from chuangcheng.notifications.selectors import inbox_for_user
 from chuangcheng.org.models import Person
@@ -165,6 +166,7 @@ SCOPES: dict[str, ScopeKind] = {
     # The places a person may inspect with the phone form (inspections.selectors_field).
     "field_site": ScopeKind(lambda u: field_site_list_for_user(user=u), lambda o: o.code),
     "field_segment": ScopeKind(lambda u: field_segment_list_for_user(user=u), lambda o: o.code),
+    "plan": ScopeKind(lambda u: plan_list_for_user(user=u), lambda o: o.name),
 }
 
 

@@ -29,7 +29,7 @@ from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
 from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
 from chuangcheng.inspections import services as inspection_services
 from chuangcheng.inspections.choices import ItemFamily
-from chuangcheng.inspections.models import ChecklistItem
+from chuangcheng.inspections.models import ChecklistItem, Plan
 from chuangcheng.inspections.services import checklists_seed
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
@@ -62,6 +62,7 @@ class Side:
     # inspections (results area): an inspection of the side's site with a failure's photo
     inspection: Any = None
     inspection_photo: Any = None
+    plan: Plan | None = None  # a started 周检查 whose team is this side's (see _plan)
 
     def get(self, kind: str) -> Any:
         return getattr(self, kind)
@@ -206,6 +207,22 @@ def _inspection(world: World, site: Site) -> tuple[Any, Any]:
     return inspection, InspectionPhoto.objects.get(result__inspection=inspection)
 
 
+def _plan(world: World, tag: str, member: Person) -> Plan:
+    """A started 周检查 of the county's markets whose one team is ``member`` (the inspector for A, B's road chief)."""
+    plan = inspection_services.plan_create(
+        by=world.supervisor,
+        kind="check",
+        name=f"周检查{tag}",
+        starts_on=dt.date(2026, 6, 8),
+        due_on=dt.date(2026, 6, 12),
+        seed=1,
+        sample={"site_types": {"market": 1}},
+    )
+    inspection_services.team_save(plan=plan, by=world.supervisor, name=f"检查组{tag}", leader=member)
+    inspection_services.visits_assign(plan=plan, by=world.supervisor)
+    return inspection_services.plan_activate(plan=plan, by=world.supervisor)
+
+
 def build(world: World) -> Objects:
     case_services.seed_categories()
     checklists_seed()  # the phone form's checklist of each town's 农贸市场 and segment
@@ -238,6 +255,8 @@ def build(world: World) -> Objects:
             notification=_notification(admin, tag),
         )
         sides[tag].inspection, sides[tag].inspection_photo = _inspection(world, site)
+    sides["a"].plan = _plan(world, "a", world.inspector)
+    sides["b"].plan = _plan(world, "b", world.chief_b)
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
     objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
     objects.checklist, objects.checklist_item = _checklist(world, category)

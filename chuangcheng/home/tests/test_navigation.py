@@ -52,6 +52,13 @@ def nav_ids(client) -> list[str]:
         ("handler_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *MAP, *PLACES, *ORG]),
         ("chief_a", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-patrols", *MAP, "nav-mine", *PLACES, *ORG]),
         ("inspector", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-patrols", *MAP, *PLACES, *ORG]),
+        ("office", [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG, "nav-audit"]),
+        ("supervisor", [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG]),
+        ("leader", [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG]),
+        ("admin_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
+        ("handler_a", [*COMMON_HEAD, "nav-indicators", *MAP, *PLACES, *ORG]),
+        ("chief_a", [*COMMON_HEAD, "nav-checks", *MAP, "nav-mine", *PLACES, *ORG]),
+        ("inspector", [*COMMON_HEAD, "nav-checks", *MAP, *PLACES, *ORG]),
         ("volunteer", [*COMMON_HEAD, *MAP, *PLACES, *ORG]),
     ],
 )
@@ -79,6 +86,7 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
         *ORG,
         "nav-audit",
     ]
+    assert ids == [*COMMON_HEAD, "nav-indicators", "nav-checks", *MAP, *PLACES, *ORG, "nav-audit"]
 
 
 def test_the_audit_link_opens_the_audit_log(client, world):

@@ -11,11 +11,19 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.core.errors import DomainError
 from chuangcheng.indicators.demo import wipe_indicators
-from chuangcheng.inspections.demo import build_checklists, build_patrols, wipe_checklists, wipe_patrols
+from chuangcheng.inspections.demo import (
+    build_checklists,
+    build_patrols,
+    build_plans,
+    wipe_checklists,
+    wipe_patrols,
+    wipe_plans,
+)
 from chuangcheng.org.models import Unit
 from chuangcheng.places.demo import DemoCountyBuilder, wipe_map_and_org
 
@@ -38,6 +46,7 @@ class Command(BaseCommand):
                 raise CommandError("数据库中已有单位数据，未生成演示县。如需清空地图和组织数据后重建，请加 --force。")
             self.stdout.write("正在删除现有的案卷、地图和组织数据……")
             wipe_patrols()
+            wipe_plans()
             wipe_checklists()
             wipe_indicators()
             wipe_cases()
@@ -62,6 +71,10 @@ class Command(BaseCommand):
         checklists = build_checklists()
         self.stdout.write(f"检查表已生成：{checklists.checklists} 张，检查项 {checklists.items} 条。")
         self._patrols(options["seed"])
+        plans = build_plans(today=timezone.localdate(), seed=options["seed"])
+        self.stdout.write(
+            f"周检查 {plans.checks} 次、模拟测评 {plans.mocks} 次已生成，检查记录 {plans.inspections} 条。"
+        )
         call_command("demo_logins", stdout=self.stdout)
 
     def _patrols(self, seed: int) -> None:
