@@ -175,7 +175,7 @@ class ProgressRowOut(Schema):
     percent: int
 
 
-class VisitOut(Schema):
+class PlanVisitOut(Schema):
     id: int
     site: NamedRef | None
     segment: NamedRef | None
@@ -192,7 +192,7 @@ class ProgressOut(Schema):
     total: ProgressRowOut
     teams: list[ProgressRowOut]
     types: list[ProgressRowOut]
-    visits: list[VisitOut]
+    visits: list[PlanVisitOut]
     map: dict[str, Any] = Field(description="点位与路段的 GeoJSON FeatureCollection，properties.state 为状态")
 
 

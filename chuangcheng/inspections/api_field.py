@@ -67,7 +67,7 @@ class PlaceOut(Schema):
     distance_m: float | None = Field(None, description="离手机位置的距离（米），未给位置时为空")
 
 
-class VisitOut(Schema):
+class FieldVisitOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -89,7 +89,7 @@ class ItemOut(Schema):
     case_category: str = ""
 
 
-class ChecklistOut(Schema):
+class FieldChecklistOut(Schema):
     id: int
     name: str
     place: PlaceOut
@@ -134,7 +134,7 @@ def _place(place: Site | RoadSegment, lon: float | None = None, lat: float | Non
     }
 
 
-@router.get("/field/today", response=list[VisitOut], summary="今日任务", url_name="inspections_field_today")
+@router.get("/field/today", response=list[FieldVisitOut], summary="今日任务", url_name="inspections_field_today")
 def today(request: AuthedRequest, point: Query[PointIn]) -> list[dict[str, Any]]:
     """我的今日日巡查点位，以及我所在检查组的进行中计划的待检点位；给出位置时由近到远。"""
     _require_inspector(request)
@@ -188,7 +188,7 @@ def _checklist(checklist: Checklist | None, place: Site | RoadSegment) -> dict[s
 
 @router.get(
     "/field/sites/{site_id}/checklist",
-    response=ChecklistOut,
+    response=FieldChecklistOut,
     summary="点位的检查表",
     url_name="inspections_field_site_checklist",
 )
@@ -200,7 +200,7 @@ def site_checklist(request: AuthedRequest, site_id: Id) -> dict[str, Any]:
 
 @router.get(
     "/field/segments/{segment_id}/checklist",
-    response=ChecklistOut,
+    response=FieldChecklistOut,
     summary="路段的检查表",
     url_name="inspections_field_segment_checklist",
 )

@@ -179,7 +179,7 @@ def patrol_calendar(request: AuthedRequest, filters: Query[CalendarFilters]) -> 
     }
 
 
-class VisitOut(Schema):
+class PatrolVisitOut(Schema):
     id: int
     due_on: dt.date
     assignee_id: int | None
@@ -213,7 +213,7 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
     }
 
 
-@router.get("/patrols/days/{day}", response=list[VisitOut], summary="某日巡查路线", url_name="patrol_day")
+@router.get("/patrols/days/{day}", response=list[PatrolVisitOut], summary="某日巡查路线", url_name="patrol_day")
 def patrol_day(request: AuthedRequest, day: dt.date, filters: Query[DayFilters]) -> list[dict[str, Any]]:
     """当天的日巡查点位，按巡查人；状态按当前时间计算（当天结束仍未完成即漏巡）。"""
     visits: QuerySet[Visit] = selectors.patrol_day_for_user(

@@ -29,7 +29,7 @@ from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
 from chuangcheng.indicators.models import Campaign, Evidence, IndicatorNode, ProgressReport, SupervisionNotice, Task
 from chuangcheng.inspections import services as inspection_services
 from chuangcheng.inspections.choices import ItemFamily
-from chuangcheng.inspections.models import ChecklistItem, Plan
+from chuangcheng.inspections.models import ChecklistItem, Plan, Visit
 from chuangcheng.inspections.services import checklists_seed
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
@@ -207,8 +207,11 @@ def _inspection(world: World, site: Site) -> tuple[Any, Any]:
     return inspection, InspectionPhoto.objects.get(result__inspection=inspection)
 
 
-def _plan(world: World, tag: str, member: Person) -> Plan:
-    """A started 周检查 of the county's markets whose one team is ``member`` (the inspector for A, B's road chief)."""
+def _plan(world: World, tag: str, member: Person, town: Unit) -> Plan:
+    """A started 周检查 of ``town``'s market whose one team is ``member`` (the inspector for A, B's road chief).
+
+    The sample is drawn per town; the other town's visit is dropped, so a side's team is sent only to
+    its own town (a visit lets its team open the place on the phone form)."""
     plan = inspection_services.plan_create(
         by=world.supervisor,
         kind="check",
@@ -218,6 +221,7 @@ def _plan(world: World, tag: str, member: Person) -> Plan:
         seed=1,
         sample={"site_types": {"market": 1}},
     )
+    Visit.objects.filter(plan=plan).exclude(town=town).delete()
     inspection_services.team_save(plan=plan, by=world.supervisor, name=f"检查组{tag}", leader=member)
     inspection_services.visits_assign(plan=plan, by=world.supervisor)
     return inspection_services.plan_activate(plan=plan, by=world.supervisor)
@@ -255,8 +259,8 @@ def build(world: World) -> Objects:
             notification=_notification(admin, tag),
         )
         sides[tag].inspection, sides[tag].inspection_photo = _inspection(world, site)
-    sides["a"].plan = _plan(world, "a", world.inspector)
-    sides["b"].plan = _plan(world, "b", world.chief_b)
+    sides["a"].plan = _plan(world, "a", world.inspector, world.town_a)
+    sides["b"].plan = _plan(world, "b", world.chief_b, world.town_b)
     holiday, _ = holiday_save(day=dt.date(2026, 10, 10), is_workday=True, by=world.office, name="调休")
     objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
     objects.checklist, objects.checklist_item = _checklist(world, category)
