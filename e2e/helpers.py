@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from chuangcheng.conftest import PASSWORD
 from chuangcheng.inspections.tests.field_world import item_with, items_of
 from chuangcheng.org.models import Unit
-from chuangcheng.places.models import RoadSegment, Shop
+from chuangcheng.places.models import RoadSegment, Shop, Site
 from chuangcheng.places.services import segment_save, shop_save
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -132,7 +132,7 @@ def big_photo(tmp_path: Path, name: str, colour: str) -> Path:
     return path
 
 
-def answer_all(phone: Page, site, failures: dict[str, tuple[str, Path]]) -> None:  # type: ignore[no-untyped-def]
+def answer_all(phone: Page, site: Site, failures: dict[str, tuple[str, Path]]) -> None:
     """Pass every item but the failures (text fragment → note, photo), each failure photographed."""
     failing = {item_with(site, words).pk: value for words, value in failures.items()}
     for item in items_of(site):

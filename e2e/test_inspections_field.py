@@ -122,8 +122,8 @@ def test_nearby_places_off_plan_come_nearest_first_and_open_their_checklist(phon
 
     phone.goto("/inspections/field/nearby/")
     expect(phone).to_have_url(re.compile(r"/inspections/field/nearby/\?lon=114\.3071"))
-    names = phone.locator("#nearby-list .place-name").all_text_contents()
-    assert names == ["人民路公厕", "人民路（一段）", "城关农贸市场"]
+    # Waits for the list (reading it at once raced with its rendering: an empty list, now and then).
+    expect(phone.locator("#nearby-list .place-name")).to_have_text(["人民路公厕", "人民路（一段）", "城关农贸市场"])
     screenshot_step(phone, "1-nearby")
     phone.locator("#nearby-list a", has_text="人民路（一段）").click()
     expect(phone.locator("h1")).to_have_text("人民路（一段）")

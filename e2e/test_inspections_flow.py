@@ -22,9 +22,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Geolocation, Page, expect
 
 from chuangcheng.cases.models import Case
 from chuangcheng.conftest import World
@@ -41,9 +42,9 @@ CENT = Decimal("0.01")
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    return tmp_path / "media"
 
 
 def _campaign(world: World) -> Campaign:
@@ -112,7 +113,7 @@ def test_an_inspection_round_trip_from_the_phone_to_the_office_and_the_readiness
     # The inspector's phone: today's list (the two patrol visits made for him for today).
     context = phone.context
     context.grant_permissions(["geolocation"])
-    context.set_geolocation({"longitude": LON + 0.0021, "latitude": LAT})
+    context.set_geolocation(Geolocation(longitude=LON + 0.0021, latitude=LAT))
     login(phone, world.inspector.username)
     phone.goto("/inspections/field/")
     expect(phone.locator("#visit-list .place-name")).to_have_text(["人民路公厕", "城关农贸市场"])
