@@ -8,11 +8,13 @@ import re
 from pathlib import Path
 
 import openpyxl
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from chuangcheng.conftest import PASSWORD
+from chuangcheng.inspections.tests.field_world import item_with, items_of
 from chuangcheng.org.models import Unit
-from chuangcheng.places.models import RoadSegment, Shop
+from chuangcheng.places.models import RoadSegment, Shop, Site
 from chuangcheng.places.services import segment_save, shop_save
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -118,3 +120,32 @@ def xlsx_bytes(headers: tuple[str, ...] | list[str], rows: list[tuple]) -> bytes
         book.active.append(list(row))
     book.save(buffer)
     return buffer.getvalue()
+
+
+# The phone checklist form (inspections/field): used by the field and the end-to-end flow tests.
+
+
+def big_photo(tmp_path: Path, name: str, colour: str) -> Path:
+    """A 12-megapixel phone photo (4000×3000)."""
+    path = tmp_path / name
+    Image.new("RGB", (4000, 3000), colour).save(path, "JPEG", quality=70)
+    return path
+
+
+def answer_all(phone: Page, site: Site, failures: dict[str, tuple[str, Path]]) -> None:
+    """Pass every item but the failures (text fragment → note, photo), each failure photographed."""
+    failing = {item_with(site, words).pk: value for words, value in failures.items()}
+    for item in items_of(site):
+        box = phone.locator(f"#item-{item.pk}")
+        if item.pk in failing:
+            note, photo = failing[item.pk]
+            box.locator("input[value=fail]").check()
+            box.locator("input[type=file]").set_input_files(photo)
+            expect(box).to_have_attribute("data-photos", "1")
+            box.locator("input[type=text]").fill(note)
+        else:
+            box.locator("input[value=pass]").check()
+
+
+def wait_for_worker(phone: Page) -> None:
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)

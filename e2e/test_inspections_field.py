@@ -10,43 +10,16 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from PIL import Image
 from playwright.sync_api import Page, expect
 
 from chuangcheng.cases.models import Case, Category
 from chuangcheng.conftest import World
 from chuangcheng.inspections.models import Inspection, InspectionPhoto, Visit
-from chuangcheng.inspections.tests.field_world import LAT, LON, build_street, item_with, items_of
+from chuangcheng.inspections.tests.field_world import LAT, LON, build_street, item_with
 
-from .helpers import assert_page_healthy, login, screenshot_step
+from .helpers import answer_all, assert_page_healthy, big_photo, login, screenshot_step, wait_for_worker
 
 NEAR_TOILET = {"longitude": LON + 0.0021, "latitude": LAT}
-
-
-def big_photo(tmp_path: Path, name: str, colour: str) -> Path:
-    """A 12-megapixel phone photo (4000×3000)."""
-    path = tmp_path / name
-    Image.new("RGB", (4000, 3000), colour).save(path, "JPEG", quality=70)
-    return path
-
-
-def answer_all(phone: Page, site, failures: dict[str, tuple[str, Path]]) -> None:  # type: ignore[no-untyped-def]
-    """Pass every item but the failures (text fragment → note, photo), each failure photographed."""
-    failing = {item_with(site, words).pk: value for words, value in failures.items()}
-    for item in items_of(site):
-        box = phone.locator(f"#item-{item.pk}")
-        if item.pk in failing:
-            note, photo = failing[item.pk]
-            box.locator("input[value=fail]").check()
-            box.locator("input[type=file]").set_input_files(photo)
-            expect(box).to_have_attribute("data-photos", "1")
-            box.locator("input[type=text]").fill(note)
-        else:
-            box.locator("input[value=pass]").check()
-
-
-def wait_for_worker(phone: Page) -> None:
-    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
 
 
 def test_an_inspector_inspects_online_and_offline_and_everything_arrives_once(
@@ -149,8 +122,8 @@ def test_nearby_places_off_plan_come_nearest_first_and_open_their_checklist(phon
 
     phone.goto("/inspections/field/nearby/")
     expect(phone).to_have_url(re.compile(r"/inspections/field/nearby/\?lon=114\.3071"))
-    names = phone.locator("#nearby-list .place-name").all_text_contents()
-    assert names == ["人民路公厕", "人民路（一段）", "城关农贸市场"]
+    # Waits for the list (reading it at once raced with its rendering: an empty list, now and then).
+    expect(phone.locator("#nearby-list .place-name")).to_have_text(["人民路公厕", "人民路（一段）", "城关农贸市场"])
     screenshot_step(phone, "1-nearby")
     phone.locator("#nearby-list a", has_text="人民路（一段）").click()
     expect(phone.locator("h1")).to_have_text("人民路（一段）")
