@@ -20,7 +20,8 @@ from chuangcheng.cases.demo import insert_rows
 from chuangcheng.cases.models import Case
 from chuangcheng.cases.services import seed_categories
 from chuangcheng.core.photos import ProcessedPhoto, process_photo
-from chuangcheng.indicators.models import Campaign
+from chuangcheng.indicators.choices import AssessmentMethod, NodeLevel
+from chuangcheng.indicators.models import Campaign, IndicatorNode
 from chuangcheng.org.choices import Role, UnitKind
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.services import membership_grant
@@ -64,6 +65,126 @@ def wipe_checklists() -> None:
         ChecklistItemVersion.objects.all().delete()
         ChecklistItem.objects.all().delete()
         Checklist.objects.all().delete()
+
+
+# ---- indicator links: which 实地考察 nodes each checklist item evidences -----------------------------
+#
+# The office links items to 测评内容/测评标准 on the checklist pages; the demo does it by this table.
+# A rule: (keywords of a node's name, places, families, keywords of an item's text). Every 实地考察
+# 测评内容/测评标准 leaf of every campaign whose name holds one of the node keywords gets the items of the places'
+# checklists (site type codes; "road:<class>" for a road class; () for every checklist) in the
+# families (() for all) whose text holds one of the item keywords (() for all).
+
+Rule = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+MAIN_ROADS = ("main_road", "road:main", "road:secondary")
+STREETS = (*MAIN_ROADS, "commercial_street", "road:commercial")
+BACK_STREETS = ("back_street", "road:back_street")
+WINDOWS = ("service_window", "bank", "gov_hall", "hospital")
+
+INDICATOR_LINKS: list[Rule] = [
+    # 全国文明城市: 思想道德, 公益广告, 文明行为
+    (("核心价值观",), (*STREETS, "square", "park"), ("publicity",), ("公益广告",)),
+    (("新时代文明实践",), ("civilization_center",), (), ()),
+    (("新时代文明实践",), ("community", "township"), (), ("文明实践",)),
+    (("校园",), ("school",), (), ()),
+    (("少年宫",), (), (), ("未成年人",)),
+    (("干道公益广告",), STREETS, ("publicity",), ("公益广告",)),
+    (
+        ("公共场所公益广告",),
+        ("square", "park", "bus_stop", "hospital", "mall", "scenic", "intersection"),
+        ("publicity",),
+        ("公益广告",),
+    ),
+    (("社区（村）公益广告",), ("residential", "community", "township", *BACK_STREETS), ("publicity",), ()),
+    (("文明交通",), (), (), ("礼让", "红灯", "交通信号", "文明交通")),
+    (("公共场所文明行为",), (), (), ("不文明", "攀折", "乱刻乱画", "扰民")),
+    (("诚信经营",), (), (), ("明码标价", "诚信", "公平秤", "亮证")),
+    # 公共秩序, 市容环境
+    (("干道交通秩序",), (*MAIN_ROADS, "intersection"), ("order",), ("停放", "违停")),
+    (("交通设施",), (), (), ("交通标志", "标志标线", "信号灯", "护栏")),
+    (("公共交通",), ("bus_stop",), (), ()),
+    (("无占道经营",), (*STREETS, "square", "intersection", "market"), ("order",), ("占道经营", "摊")),
+    (("店外经营",), (), (), ("店外经营", "五包")),
+    (("户外广告",), (), (), ("牌匾", "户外广告")),
+    (("乱贴乱画",), (), (), ("乱贴乱画", "乱拉乱挂", "小广告")),
+    (("违法建设",), (), (), ("乱搭乱建", "私搭乱建")),
+    (("消防安全",), (), (), ("消防",)),
+    (("路面干净整洁", "道路和街巷环境"), (*STREETS, *BACK_STREETS), ("sanitation",), ("路面", "卫生死角", "树穴")),
+    (("垃圾收集容器",), (), (), ("果皮箱", "垃圾收集容器")),
+    (("道路施工",), ("construction",), (), ()),
+    (("背街小巷路面",), BACK_STREETS, (), ("路面", "卫生死角", "垃圾", "污水")),
+    (("乱堆乱放",), (*BACK_STREETS, "road:secondary", "urban_fringe", "other"), (), ("乱堆乱放", "乱搭乱建")),
+    (("公共厕所", "公厕"), ("public_toilet",), (), ()),
+    (("公共厕所", "公厕"), (), (), ("公厕",)),
+    (("农贸市场", "集贸市场"), ("market",), (), ()),
+    (("居民小区",), ("residential",), (), ()),
+    (("城市绿化",), (), (), ("绿地", "绿化带", "花坛", "行道树", "树穴")),
+    (("垃圾分类",), (), (), ("垃圾分类",)),
+    # 公共服务, 志愿服务
+    (("政务服务",), ("gov_hall",), (), ()),
+    (("窗口行业",), ("service_window", "bank"), (), ()),
+    (("窗口行业",), WINDOWS, (), ("一米线", "便民设施", "文明用语")),
+    (("医疗卫生服务",), ("hospital",), (), ()),
+    (("公共文化",), ("culture",), (), ()),
+    (("健身",), (), (), ("健身",)),
+    (("道路和照明",), (), (), ("路灯", "照明", "井盖", "人行道板", "路面硬化")),
+    (("无障碍",), (), (), ("无障碍", "盲道")),
+    (("社区综合服务",), ("community",), (), ()),
+    (("志愿服务站",), (), (), ("志愿",)),
+    # 国家卫生县城 (its other field nodes, and 国家园林县城's, are 指标: the service links only 测评内容/测评标准)
+    (("城乡结合部", "城中村"), ("urban_fringe",), (), ()),
+    (("生活垃圾收运",), (), (), ("日产日清", "垃圾收集点", "垃圾分类投放")),
+]
+
+
+def _place_key(checklist: Checklist) -> str:
+    return checklist.site_type.code if checklist.site_type else f"road:{checklist.road_class}"
+
+
+def _rule_items(rule: Rule, items: Sequence[ChecklistItem]) -> list[ChecklistItem]:
+    _nodes, places, families, words = rule
+    return [
+        item
+        for item in items
+        if (not places or _place_key(item.checklist) in places)
+        and (not families or item.family in families)
+        and (not words or any(word in item.text for word in words))
+    ]
+
+
+def link_checklist_indicators(*, by: Person | None = None) -> int:
+    """Link the checklist items to the 实地考察 nodes of every campaign by ``INDICATOR_LINKS``
+    (after the campaigns and the checklists, before any inspection); returns the links made."""
+    by = by or _demo_person("office", Role.OFFICE)
+    if by is None:
+        return 0
+    leaves = IndicatorNode.objects.filter(
+        method=AssessmentMethod.FIELD, level__gte=NodeLevel.CONTENT, children__isnull=True
+    )
+    nodes = list(leaves.select_related("campaign").order_by("campaign_id", "path", "pk"))
+    items = list(
+        ChecklistItem.objects.select_related("checklist__site_type").order_by("checklist_id", "sort_order", "pk")
+    )
+    chosen: dict[tuple[int, int], list[IndicatorNode]] = {}
+    for rule in INDICATOR_LINKS:
+        matched = [node for node in nodes if any(word in node.name for word in rule[0])]
+        if not matched:
+            continue
+        for item in _rule_items(rule, items):
+            for node in matched:
+                chosen.setdefault((item.pk, node.campaign_id), []).append(node)
+    by_pk = {item.pk: item for item in items}
+    links = 0
+    with transaction.atomic():
+        for (item_pk, _campaign), linked in chosen.items():
+            made = services.checklist_item_link_indicators(
+                item=by_pk[item_pk], campaign=linked[0].campaign, nodes=linked, by=by
+            )
+            links += len(made)
+    return links
+
+
+# ---- end indicator links ----------------------------------------------------------------------------
 
 
 # ---- 日巡查: rules, a month of routes, most of them walked ----------------------------------------

@@ -12,7 +12,10 @@ from django.utils import timezone
 from chuangcheng.cases.models import Case
 from chuangcheng.core.models import AuditEntry
 from chuangcheng.indicators.models import Campaign
-from chuangcheng.inspections.models import Visit
+from chuangcheng.indicators.readiness import compute_readiness
+from chuangcheng.inspections.choices import InspectionKind
+from chuangcheng.inspections.models import Plan, Visit
+from chuangcheng.inspections.selectors import plan_prediction
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.places.models import RoadSegment
 
@@ -39,6 +42,14 @@ def test_force_replaces_the_county_with_every_apps_demo(world, settings, tmp_pat
     # The demo 巡查员 has today's round to walk (inspections.demo).
     today = Visit.objects.filter(assignee__username="xuncha", due_on=timezone.localdate())
     assert today.exists() and not today.filter(done_at__isnull=False).exists()
+    # Checklist items are linked to the 实地考察 nodes (inspections.demo): readiness has field
+    # evidence for several nodes, and the 模拟测评 under way predicts their scores.
+    civilised = Campaign.objects.get(code="WMCS")
+    readiness = compute_readiness(civilised)
+    assert len([n for n in readiness.nodes if n.checks is not None]) >= 10
+    mock = Plan.objects.get(kind=InspectionKind.MOCK)
+    predicted = [p for p in plan_prediction(mock).nodes if p.predicted is not None]
+    assert len(predicted) >= 5
     # People arrive in one bulk write through org.services: one audit entry, not one per person.
     assert AuditEntry.objects.filter(action="org.person.bulk_create").count() == 1
 

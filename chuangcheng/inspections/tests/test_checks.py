@@ -545,11 +545,55 @@ def test_the_api_lists_creates_and_starts(client, world, county):
 # ---- the demo --------------------------------------------------------------------------------------
 
 
+def field_node(campaign, code, name, *, method="field", level=NodeLevel.CONTENT, parent=None):
+    return IndicatorNode.objects.create(
+        campaign=campaign, code=code, level=level, name=name, method=method, max_score=Decimal("10"), parent=parent
+    )
+
+
+def test_the_demo_links_checklist_items_to_the_field_nodes_they_evidence(world, campaign):
+    from chuangcheng.core.models import AuditEntry
+    from chuangcheng.inspections.demo import build_checklists, link_checklist_indicators
+
+    build_checklists()
+    market = field_node(campaign, "1", "农贸市场环境")
+    ads = field_node(campaign, "2", "主次干道公益广告")
+    toilets = field_node(campaign, "3", "公共厕所建设与管理")
+    material = field_node(campaign, "4", "农贸市场管理制度", method="material")  # not a field check
+    grouping = field_node(campaign, "5", "公共厕所", method="")  # has standards below: not a leaf
+    standard = field_node(campaign, "5.1", "公厕保洁", level=NodeLevel.STANDARD, parent=grouping)
+
+    links = link_checklist_indicators()
+
+    # Every item of the market checklist (17 seeded); the ads items of the five street checklists
+    # (2 each); the toilet checklist's 12 items and the 公厕 item of market, square, park, 乡镇.
+    assert market.checklist_items.count() == 17
+    assert set(market.checklist_items.values_list("checklist__site_type__code", flat=True)) == {"market"}
+    assert ads.checklist_items.count() == 10
+    assert {i.text for i in ads.checklist_items.all()} == {
+        "沿街每 200 米至少有 1 处公益广告",
+        "公益广告画面完好，无破损褪色",
+        "商户电子屏、橱窗播放或张贴公益广告",
+    }
+    assert toilets.checklist_items.count() == 16
+    assert standard.checklist_items.count() == 16  # "公厕" in its name: the same items
+    assert not material.checklist_items.exists() and not grouping.checklist_items.exists()
+    assert links == 17 + 10 + 16 + 16
+    # Through the office's service (audited), and a second run changes nothing.
+    audited = AuditEntry.objects.filter(action="inspections.item.indicators").count()
+    assert audited > 0
+    link_checklist_indicators()
+    assert AuditEntry.objects.filter(action="inspections.item.indicators").count() == audited
+
+
 def test_the_demo_has_four_closed_weekly_checks_and_a_mock_under_way(world, county, campaign):
-    from chuangcheng.inspections.demo import build_checklists, build_plans
+    from chuangcheng.inspections.demo import build_checklists, build_plans, link_checklist_indicators
     from chuangcheng.inspections.models import Inspection
 
     build_checklists()
+    field_node(campaign, "1", "农贸市场环境")
+    public_ads = field_node(campaign, "2", "公共场所公益广告")
+    assert link_checklist_indicators() > 17
     today = dt.date(2026, 6, 18)  # a Thursday
 
     summary = build_plans(today=today, seed=1)
@@ -569,6 +613,11 @@ def test_the_demo_has_four_closed_weekly_checks_and_a_mock_under_way(world, coun
     for visit in done:  # each inspection dated within its plan's days
         day = timezone.localdate(visit.inspection.submitted_at)
         assert visit.plan.starts_on <= day <= visit.plan.due_on and visit.done_at == visit.inspection.submitted_at
+    # The linked items make the mock predict a field score: it has only inspected the square so far.
+    assert list(mock.visits.filter(done_at__isnull=False).values_list("site__site_type__code", flat=True)) == ["square"]
+    prediction = plan_prediction(mock)
+    assert [p.node for p in prediction.nodes] == [public_ads]
+    assert prediction.nodes[0].rate.checked > 0 and prediction.nodes[0].predicted is not None
 
 
 def test_a_team_is_restaffed_from_the_plan_page(client, world, county):

@@ -20,6 +20,7 @@ from chuangcheng.inspections.demo import (
     build_checklists,
     build_patrols,
     build_plans,
+    link_checklist_indicators,
     wipe_checklists,
     wipe_patrols,
     wipe_plans,
@@ -70,6 +71,9 @@ class Command(BaseCommand):
             call_command("demo_indicators", seed=options["seed"], stdout=self.stdout)
         checklists = build_checklists()
         self.stdout.write(f"检查表已生成：{checklists.checklists} 张，检查项 {checklists.items} 条。")
+        linking = time.monotonic()
+        links = link_checklist_indicators()
+        self.stdout.write(f"检查项已关联实地考察指标（{time.monotonic() - linking:.1f} 秒）：{links} 处。")
         self._patrols(options["seed"])
         plans = build_plans(today=timezone.localdate(), seed=options["seed"])
         self.stdout.write(
