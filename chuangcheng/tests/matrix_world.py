@@ -210,7 +210,7 @@ def _inspection(world: World, site: Site) -> tuple[Any, Any]:
 def _plan(world: World, tag: str, member: Person, town: Unit) -> Plan:
     """A started 周检查 of ``town``'s market whose one team is ``member`` (the inspector for A, B's road chief).
 
-    The sample is drawn per town; the other town's visit is dropped, so a side's team is sent only to
+    Both towns' markets are drawn; the other town's visit is dropped, so a side's team is sent only to
     its own town (a visit lets its team open the place on the phone form)."""
     plan = inspection_services.plan_create(
         by=world.supervisor,
@@ -219,9 +219,9 @@ def _plan(world: World, tag: str, member: Person, town: Unit) -> Plan:
         starts_on=dt.date(2026, 6, 8),
         due_on=dt.date(2026, 6, 12),
         seed=1,
-        sample={"site_types": {"market": 1}},
+        sample={"site_types": {"market": 2}, "per_town": False},
     )
-    Visit.objects.filter(plan=plan).exclude(town=town).delete()
+    Visit.objects.filter(plan=plan).exclude(site__unit__path__startswith=town.path).delete()
     inspection_services.team_save(plan=plan, by=world.supervisor, name=f"检查组{tag}", leader=member)
     inspection_services.visits_assign(plan=plan, by=world.supervisor)
     return inspection_services.plan_activate(plan=plan, by=world.supervisor)
