@@ -382,7 +382,7 @@ def checklist_item_move(*, item: ChecklistItem, offset: int, by: Any) -> list[in
     Returns the checklist's item ids in their new order.
     """
     _require_checklist_editor(by)
-    Checklist.objects.select_for_update().filter(pk=item.checklist_id).first()
+    Checklist.objects.select_for_update().filter(pk=item.checklist_id).order_by("pk").first()
     rows = list(ChecklistItem.objects.filter(checklist_id=item.checklist_id).order_by("sort_order", "pk"))
     ids = [row.pk for row in rows]
     if item.pk not in ids:
