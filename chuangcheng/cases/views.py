@@ -15,9 +15,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuangcheng.core import transitions
-from chuangcheng.core.downloads import spooled_xlsx, stamp
+from chuangcheng.core.downloads import private_photo, spooled_xlsx, stamp
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.offline import offline_page
 from chuangcheng.core.registry import case_links
@@ -480,24 +479,13 @@ def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---- photos ---------------------------------------------------------------------------------
 
 
-def _photo_response(path: str) -> FileResponse:
-    try:
-        handle = default_storage.open(path, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("照片文件不存在")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    # Private: a shared cache must never hand a case photo to someone else.
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
 @login_required
 @require_GET
 def photo(request: AuthedRequest, pk: int) -> FileResponse:
-    return _photo_response(get_photo_for_user(request.user, pk).image)
+    return private_photo(get_photo_for_user(request.user, pk).image)
 
 
 @login_required
 @require_GET
 def photo_thumb(request: AuthedRequest, pk: int) -> FileResponse:
-    return _photo_response(get_photo_for_user(request.user, pk).thumbnail)
+    return private_photo(get_photo_for_user(request.user, pk).thumbnail)

@@ -6,9 +6,11 @@ import tempfile
 from collections.abc import Callable
 from typing import IO
 
-from django.http import FileResponse, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from chuangcheng.core.xlsx import XLSX_CONTENT_TYPE
 
@@ -35,3 +37,15 @@ def spooled_xlsx(write: Callable[[IO[bytes]], None], filename: str) -> FileRespo
     write(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def private_photo(path: str) -> FileResponse:
+    """A stored photo (JPEG) for a view that has checked who may see it: 404 when the file is gone, and
+    never kept by a shared cache (cases' and inspections' photos)."""
+    try:
+        handle = default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("照片文件不存在")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

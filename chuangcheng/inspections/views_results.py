@@ -11,15 +11,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chuangcheng.cases.selectors import case_list_for_user
-from chuangcheng.core.downloads import spooled_xlsx, stamp
+from chuangcheng.core.downloads import private_photo, spooled_xlsx, stamp
 from chuangcheng.core.web import map_context, paginate, render_page, with_filters
 from chuangcheng.org.types import AuthedRequest
 
@@ -83,27 +82,16 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/results/detail.html", context)
 
 
-def _photo_response(path: str) -> FileResponse:
-    try:
-        handle = default_storage.open(path, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("照片文件不存在")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    # Private: a shared cache must never hand an inspection photo to someone else.
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
 @login_required
 @require_GET
 def photo(request: AuthedRequest, pk: int) -> FileResponse:
-    return _photo_response(get_inspection_photo_for_user(request.user, pk).image)
+    return private_photo(get_inspection_photo_for_user(request.user, pk).image)
 
 
 @login_required
 @require_GET
 def photo_thumb(request: AuthedRequest, pk: int) -> FileResponse:
-    return _photo_response(get_inspection_photo_for_user(request.user, pk).thumbnail)
+    return private_photo(get_inspection_photo_for_user(request.user, pk).thumbnail)
 
 
 def _export_url(query: QueryDict) -> str:
