@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "chuangcheng.cases",
     "chuangcheng.indicators",
     "chuangcheng.inspections",
+    "chuangcheng.appraisal",
     "chuangcheng.home",
 ]
 

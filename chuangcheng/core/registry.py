@@ -24,6 +24,7 @@ LAYERS: tuple[str, ...] = (
     "cases",
     "indicators",
     "inspections",
+    "appraisal",
     "home",
 )
 

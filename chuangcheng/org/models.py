@@ -28,6 +28,11 @@ class Unit(TimeStampedModel):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 撤并: the unit that took over this one's work, and when (the appraisal counts its cases there).
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_units"
+    )
+    merged_at = models.DateTimeField(_("撤并时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("单位")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
@@ -85,6 +87,21 @@ def unit_save(*, unit: Unit, by: Person | None = None) -> Unit:
         log_action(unit, "org.unit.rename" if set(diff) == {"name"} else "org.unit.change", by=by, data=diff)
     if stored.parent_id != unit.parent_id:
         unit_move(unit=unit, parent=parent, by=by)
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, unit: Unit, into: Unit, by: Person | None = None, at: dt.datetime | None = None) -> Unit:
+    """撤并: ``unit`` stops (inactive) and ``into`` answers for its work from ``at`` on."""
+    if into.pk == unit.pk or into.path.startswith(unit.path):
+        raise DomainError("不能把单位并入它自己或其下级单位")
+    if not into.is_active:
+        raise DomainError("不能并入已停用的单位")
+    if unit.merged_into_id is not None:
+        raise DomainError("该单位已经撤并")
+    unit.merged_into, unit.merged_at, unit.is_active = into, at or timezone.now(), False
+    unit.save(update_fields=["merged_into", "merged_at", "is_active", "updated_at"])
+    log_action(unit, "org.unit.merge", by=by, data={"into": str(into), "at": unit.merged_at.isoformat()})
     return unit
 
 
