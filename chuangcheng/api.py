@@ -24,6 +24,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 from pydantic import BaseModel
 
+from chuangcheng.appraisal.api import router as appraisal_router
 from chuangcheng.cases.api import router as cases_router
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.schemas import ErrorOut
@@ -79,6 +80,7 @@ api.add_router("/notifications/", notifications_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/indicators/", indicators_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/appraisal/", appraisal_router)
 
 
 # ----- every answer is JSON ------------------------------------------------------------------------

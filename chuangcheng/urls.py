@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/", include("chuangcheng.cases.urls")),
     path("indicators/", include("chuangcheng.indicators.urls")),
     path("inspections/", include("chuangcheng.inspections.urls")),
+    path("appraisal/", include("chuangcheng.appraisal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""JSON API: yearend (filled by its area)."""
+
+from ninja import Router
+
+router = Router(tags=["appraisal"])

@@ -1,0 +1,5 @@
+"""Pages: runs."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

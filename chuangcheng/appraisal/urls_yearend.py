@@ -1,0 +1,5 @@
+"""Pages: yearend."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
