@@ -8,7 +8,7 @@ its task events. So recomputing January in March gives January's answer.
 Definitions (period [start, end), Asia/Shanghai; a unit answers for its own cases and its
 sub-units'):
 
-- 立案数: cases dispatched (派遣) to the unit in the period.
+- 立案数: cases dispatched (派遣) to the unit in the period and not returned (退回).
 - A *round* is one dispatch or rework (返工) of a case to a unit, with its deadline as extended
   (延期) or resumed (挂账 → 恢复). It is **due** in the period of its due moment: the handling
   (处置) when it was on time, else the deadline. A round returned (退回) before its due moment
@@ -17,7 +17,8 @@ sub-units'):
 - 结案率 = cases with a round due, closed by the period's end / cases with a round due
   (应结案); 按期结案率: closed, and that round on time.
 - 返工率 = 返工 (核查不通过) in the period / 处置 in the period.
-- 延期率 = approved extensions in the period / rounds the unit held during the period.
+- 延期率 = approved extensions in the period / rounds the unit held during the period (not
+  returned, not suspended at the period's end).
 - 超期未处置: rounds open at the period's end (not handled, not suspended) past their deadline.
 - Task on-time rate: tasks led by the unit whose deadline (as it stood) falls in the period,
   done (审核通过) by the end of the deadline day / due.
@@ -267,7 +268,7 @@ def _add_case(
     due_cases: dict[int, bool] = {}  # ranked unit → the case's due round there was on time
     for round_ in rounds:
         units = attribute(round_.unit_id)
-        if round_.start in period and not round_.from_rework:
+        if round_.start in period and not round_.from_rework and round_.returned_at is None:
             county.dispatched += 1
             for pk in units:
                 figures[pk].dispatched.append(case_id)
@@ -282,7 +283,7 @@ def _add_case(
                     tally.num.append(case_id)
                 due_cases[pk] = round_.on_time
         held = round_.start < period.end and ((ended := round_.ended_at()) is None or ended >= period.start)
-        if held and not round_.suspended:
+        if held and not round_.suspended and round_.returned_at is None:
             for pk in units:
                 figures[pk].extension.den.append(case_id)
         if (

@@ -267,13 +267,16 @@ def assign_boards(
     black_max_score: Decimal | None,
 ) -> None:
     """红榜: rank ≤ N (and at least the red score, if set); 黑榜: the bottom N ranks (ties included)
-    or below the black score line. A unit is on one board at most; red wins."""
+    or below the black score line. Each board takes at most half of a small group, so a group of
+    two has one red and one black; a unit is on one board at most (red wins)."""
     ranked = [row for row in rows if row.rank is not None]
     if not ranked:
         return
     size = len(ranked)
+    red_top_n = min(red_top_n, size // 2)
+    black_bottom_n = min(black_bottom_n, size // 2)
     worst_ranks = sorted((row.rank or 0 for row in ranked), reverse=True)
-    black_from = worst_ranks[min(black_bottom_n, size) - 1] if black_bottom_n else None
+    black_from = worst_ranks[black_bottom_n - 1] if black_bottom_n else None
     for row in ranked:
         assert row.rank is not None and row.total is not None
         red = row.rank <= red_top_n and (red_min_score is None or row.total >= red_min_score)
