@@ -1,0 +1,84 @@
+"""Publishing freezes a run: its figures and its bulletin's bytes survive later changes to cases."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+
+from chuangcheng.appraisal import services
+from chuangcheng.appraisal.bulletin import bulletin_bytes, render_bulletin
+from chuangcheng.appraisal.models import Run
+from chuangcheng.cases.models import Case
+
+from .conftest import at
+from .test_formulas import november, run_november  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publish_freezes_figures_and_bulletin_bytes(november) -> None:  # noqa: F811
+    c, w = november, november.world
+    run = run_november(c)
+    services.adjustment_add(run=run, unit=w.town_b, kind="media", points=Decimal("-3"), reason="媒体曝光", by=w.office)
+    run = services.run_publish(run=run, by=w.office)
+    assert run.doc_number == "县创建办〔2026〕1号"
+    stored = bytes(Run.objects.get(pk=run.pk).bulletin_docx)
+    assert hashlib.sha256(stored).hexdigest() == run.bulletin_sha256
+    # Rendering the same frozen run again gives the same bytes.
+    assert render_bulletin(Run.objects.get(pk=run.pk)) == stored
+    frozen = {r.unit_id: (r.total, r.rank, r.figures) for r in run.results.all()}
+
+    # Later: the overdue A4 is handled; November's published answer does not move.
+    a4 = Case.objects.get(unit=w.town_a, dispatched_at=at(11, 20))
+    c.handle(a4, at(12, 4))
+    c.move(at(12, 5))
+    assert {r.unit_id: (r.total, r.rank, r.figures) for r in run.results.all()} == frozen
+    assert bulletin_bytes(Run.objects.get(pk=run.pk)) == stored
+
+    # A correction recomputes from the events into a new revision; the old one stays readable.
+    draft = services.run_correct(run=run, by=w.office, reason="A4 案卷处置时间录入有误")
+    assert draft.revision == 2 and draft.results.get(unit=w.town_a).figures == frozen[w.town_a.pk][2]
+    assert draft.adjustments.get().points == Decimal("-3")
+    corrected = services.run_publish(run=draft, by=w.office)
+    assert corrected.doc_number == "县创建办〔2026〕2号"
+    assert Run.objects.get(pk=run.pk).status == "superseded"
+    assert bytes(Run.objects.get(pk=run.pk).bulletin_docx) == stored
+
+
+def test_bulletin_layout_and_content(november) -> None:  # noqa: F811
+    c, w = november, november.world
+    run = services.run_publish(run=run_november(c), by=w.office)
+    doc = Document(io.BytesIO(bytes(run.bulletin_docx)))
+    section = doc.sections[0]
+    assert (section.page_width, section.page_height) == (Mm(210), Mm(297))
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "县创建办〔2026〕1号" in text
+    assert "关于2026年11月创建工作考核情况的通报" in text
+    for heading in ("一、总体情况", "二、考核排名", "三、红黑榜", "五、逾期未办结清单", "七、下步工作要求"):
+        assert heading in text
+    assert "红榜：城南街道" in text and "黑榜：城关街道" in text
+    cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert {"城关街道", "71.83", "县住建局", "84.95"} <= cells
+    assert len(doc.inline_shapes) >= 2  # a bar chart per group
+
+
+def test_publishing_twice_or_a_units_post_is_refused(november) -> None:  # noqa: F811
+    from django.core.exceptions import PermissionDenied
+
+    from chuangcheng.core.errors import DomainError
+
+    c, w = november, november.world
+    run = run_november(c)
+    with pytest.raises(PermissionDenied):
+        services.run_publish(run=run, by=w.admin_a)
+    services.run_publish(run=run, by=w.office)
+    with pytest.raises(DomainError):
+        services.run_publish(run=run, by=w.office)
+    with pytest.raises(DomainError):
+        services.adjustment_add(run=run, unit=w.town_a, kind="praise", points=Decimal("1"), reason="表扬", by=w.office)
