@@ -275,6 +275,15 @@ def _bulletin_page(
     return render(request, "appraisal/bulletin.html", context, status=status)
 
 
+def _pdf_of(run: Run) -> bytes | None:
+    """The bulletin as PDF (LibreOffice); None where it cannot be made on this machine."""
+    if not _pdf_available():
+        return None
+    from chuangcheng.core.officialdoc import docx_to_pdf
+
+    return bytes(docx_to_pdf(_bulletin_bytes(run)))
+
+
 def _pdf_available() -> bool:
     try:
         from chuangcheng.core.officialdoc import pdf_available
@@ -338,11 +347,10 @@ def bulletin_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def bulletin_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
-    from chuangcheng.core.officialdoc import docx_to_pdf, pdf_available
-
-    if not pdf_available():
+    pdf = _pdf_of(run)
+    if pdf is None:
         messages.error(request, _("本机未安装 LibreOffice，暂不能生成 PDF"))
         return redirect("appraisal:bulletin", run.pk)
-    response = HttpResponse(docx_to_pdf(_bulletin_bytes(run)), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = attachment(_bulletin_name(run, "pdf"))
     return response
