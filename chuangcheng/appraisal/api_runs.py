@@ -8,7 +8,7 @@ the office (创建办) writes (403 for everybody else). Adding a 加减分 item 
 """
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.cache import cache
@@ -20,6 +20,7 @@ from ninja import Field, Header, Router, Schema
 from ninja import Status as Answer
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import AfterValidator, WithJsonSchema
 
 from chuangcheng.core.schemas import (
     MAX_IDEMPOTENCY_KEY,
@@ -56,7 +57,20 @@ MAX_PAGE_SIZE = 500
 KEY_TTL = 24 * 3600
 
 Part = Literal["num", "den"]
-Points = Annotated[Decimal, Field(ge=-100, le=100, max_digits=5, decimal_places=2)]
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# 加减分 points, kept to two decimal places (the column's precision); the document says "a number
+# from -100 to 100" (the string form pydantic also accepts is not advertised).
+Points = Annotated[
+    Decimal,
+    Field(ge=-100, le=100),
+    AfterValidator(_cents),
+    WithJsonSchema({"type": "number", "minimum": -100, "maximum": 100}),
+]
 
 
 # ---- shapes ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -92,6 +93,12 @@ def month(request, move) -> Month:
     """The November run as a draft, computed on 2 December."""
     move(at(10, 20, 9))
     world: World = request.getfixturevalue("world")
+    return build_month(world, move)
+
+
+def build_month(world: World, move: Callable[[dt.datetime], None]) -> Month:
+    """November's cases through the services at their moments, then the draft run on 2 December.
+    ``world`` must have been made before 1 November (at 20 October in the fixture)."""
     cases.seed_categories()
     category = Category.objects.get(name="暴露垃圾", parent__isnull=False)
     category.auto_dispatch = False

@@ -9,6 +9,7 @@
   var PALETTE = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828", "#5d4037", "#546e7a", "#ad1457", "#9e9d24", "#283593"];
 
   function empty(el, text) {
+    el.style.height = "auto";
     el.textContent = text.empty;
     el.classList.add("muted");
   }
