@@ -92,6 +92,7 @@ class HostileWorld:
     checklist_item: ChecklistItem | None = None
     inspections: list = field(default_factory=list)  # inspections (results area)
     plan: Plan | None = None  # a started 周检查 of the hostile site and segment, its team led by chief_a
+    appraisal: dict = field(default_factory=dict)  # 月度考核: ids of the scheme, runs and the hostile town
 
 
 def _import_places(kind: str, row: dict[str, object]) -> None:
@@ -418,7 +419,43 @@ def build(w: World) -> HostileWorld:
     hostile.inspections = _inspections(w, h, site, hostile.checklist_item)
     _patrols(segment, site, person)
     _field(w, h, site, segment, hostile.checklist_item)
+    hostile.appraisal = _appraisal(w, h, case_list[0])
     return hostile
+
+
+def _appraisal(w: World, h: Hostile, case: Case) -> dict:
+    """This month's 月度考核 with a hostile town, scheme and component name, a 加减分 reason, the
+    bulletin's texts and a 典型问题 note; published, then corrected (with a hostile reason) into a
+    draft that carries a hostile comment. The charts draw the unit and component names."""
+    import importlib.util
+
+    from chuangcheng.appraisal import services as appraisal
+    from chuangcheng.appraisal.choices import AdjustmentKind, RunStatus
+    from chuangcheng.appraisal.models import Run
+
+    town = unit_create(
+        name=h("appraisal town name", 100), code="T09", kind=UnitKind.TOWN, group=UnitGroup.TOWN, parent=w.county
+    )
+    scheme = appraisal.scheme_create_default(by=w.office, name=h("appraisal scheme name", 100))
+    component = scheme.components.get(kind="on_time_handle")
+    component.name = h("appraisal component name", 50)
+    appraisal.component_save(component=component, by=w.office)
+    today = timezone.localdate()
+    run = appraisal.month_run_create(scheme=scheme, by=w.office, year=today.year, month=today.month)
+    appraisal.adjustment_add(
+        run=run, unit=town, kind=AdjustmentKind.MEDIA, points=Decimal("-5"), reason=h("adjustment reason"), by=w.office
+    )
+    texts = {key: h(f"bulletin {key}") for key in ("summary", "typical_intro", "requirements")}
+    appraisal.bulletin_text_save(run=run, by=w.office, texts=texts)
+    appraisal.typical_case_add(run=run, case=case, by=w.office, note=h("typical case note", 300))
+    if importlib.util.find_spec("chuangcheng.appraisal.bulletin") is not None:
+        run = appraisal.run_publish(run=run, by=w.office)
+    else:  # until the bulletin module lands: the state publishing leaves
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED, doc_number="县创建办〔2026〕1号")
+        run.refresh_from_db()
+    draft = appraisal.run_correct(run=run, by=w.office, reason=h("correction reason"))
+    appraisal.comment_add(run=draft, by=w.office, text=h("appraisal comment"), unit=town)
+    return {"scheme": scheme.pk, "run": run.pk, "draft": draft.pk, "unit": town.pk}
 
 
 def _patrols(segment: RoadSegment, site: Site, person: Person) -> None:

@@ -135,6 +135,26 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         f"/indicators/{code}/import/framework/",
         *_checklist_pages(hw),
         *_check_pages(hw, q),
+        *_appraisal_pages(hw),
+    ]
+
+
+def _appraisal_pages(hw: hostile_world.HostileWorld) -> list[str]:
+    """月度考核: the list, the scheme, the published run and its correction draft, the hostile
+    town's figures and traced list, both bulletin pages, 我的考核."""
+    a = hw.appraisal
+    run, draft, unit = a["run"], a["draft"], a["unit"]
+    return [
+        "/appraisal/",
+        "/appraisal/mine/",
+        f"/appraisal/scheme/{a['scheme']}/",
+        f"/appraisal/runs/{run}/",
+        f"/appraisal/runs/{draft}/",
+        f"/appraisal/runs/{run}/units/{unit}/",
+        f"/appraisal/runs/{draft}/units/{unit}/",
+        f"/appraisal/runs/{run}/units/{unit}/trace/on_time_handle/den/",
+        f"/appraisal/runs/{run}/bulletin/",
+        f"/appraisal/runs/{draft}/bulletin/",
     ]
 
 

@@ -57,6 +57,11 @@ FIELD = frozenset({"office", "supervisor", "road_chief", "inspector", "superuser
 PLAN_READERS = COUNTY | {"inspector", "road_chief"}
 CHECK_MANAGERS = frozenset({"office", "supervisor", "superuser"})
 NOBODY: frozenset[str] = frozenset()
+# 月度考核: the county reads every run (drafts: the office and 督查室 only), units the published
+# ones with their own detail; the office runs the month. {run} is published, {draft} its correction.
+APPRAISAL_READERS = COUNTY | UNIT
+APPRAISAL_RUN = {"pk": "{run}"}
+APPRAISAL_DRAFT = {"pk": "{draft}"}
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,28 @@ PAGES: dict[str, Entry] = {
     "inspections:check_assign": E(CHECK_MANAGERS, obj="plan", post=True),
     "inspections:check_activate": E(CHECK_MANAGERS, obj="plan", post=True),
     "inspections:check_close": E(CHECK_MANAGERS, obj="plan", post=True),
+    "appraisal:runs": E(APPRAISAL_READERS, both=True),
+    "appraisal:mine": E(APPRAISAL_READERS),
+    "appraisal:scheme": E(COUNTY, both=True, pk="{scheme}"),
+    "appraisal:scheme_component": E(OFFICE, post=True, pk="{scheme}", component_pk="{component}"),
+    "appraisal:run": E(APPRAISAL_READERS, **APPRAISAL_RUN),
+    "appraisal:run_xlsx": E(COUNTY, **APPRAISAL_RUN),
+    "appraisal:recompute": E(OFFICE, post=True, **APPRAISAL_DRAFT),
+    "appraisal:adjustment_add": E(OFFICE, post=True, **APPRAISAL_DRAFT),
+    "appraisal:adjustment_remove": E(OFFICE, post=True, item_pk="{draft_adjustment}", **APPRAISAL_DRAFT),
+    # Town A's 加分 evidence: the county and town A's admin (the handler works in a community below).
+    "appraisal:adjustment_evidence": E(COUNTY | {"unit_admin"}, item_pk="{adjustment}", **APPRAISAL_RUN),
+    "appraisal:comment_add": E(OFFICE, post=True, **APPRAISAL_DRAFT),
+    "appraisal:publish": E(OFFICE, post=True, **APPRAISAL_RUN),
+    "appraisal:correct": E(OFFICE, post=True, **APPRAISAL_RUN),
+    "appraisal:discard": E(OFFICE, post=True, **APPRAISAL_DRAFT),
+    "appraisal:bulletin": E(APPRAISAL_READERS, both=True, **APPRAISAL_RUN),
+    "appraisal:typical_add": E(OFFICE, post=True, **APPRAISAL_DRAFT),
+    "appraisal:typical_remove": E(OFFICE, post=True, item_pk="{typical}", **APPRAISAL_DRAFT),
+    "appraisal:bulletin_docx": E(APPRAISAL_READERS, **APPRAISAL_RUN),
+    "appraisal:bulletin_pdf": E(APPRAISAL_READERS, **APPRAISAL_RUN),
+    "appraisal:unit": E(APPRAISAL_READERS, obj="appraisal_unit", **APPRAISAL_RUN),
+    "appraisal:trace": E(APPRAISAL_READERS, obj="appraisal_unit", kind="on_time_handle", part="den", **APPRAISAL_RUN),
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -329,4 +356,20 @@ API: dict[str, Entry] = {
     "POST /api/inspections/checks/{plan_id}/assign": E(CHECK_MANAGERS, obj="plan"),
     "POST /api/inspections/checks/{plan_id}/activate": E(CHECK_MANAGERS, obj="plan"),
     "POST /api/inspections/checks/{plan_id}/close": E(CHECK_MANAGERS, obj="plan"),
+    "GET /api/appraisal/runs": E(APPRAISAL_READERS),
+    "GET /api/appraisal/runs/{run_id}": E(APPRAISAL_READERS, run_id="{run}"),
+    "GET /api/appraisal/runs/{run_id}/units/{unit_id}": E(APPRAISAL_READERS, obj="appraisal_unit", run_id="{run}"),
+    "GET /api/appraisal/runs/{run_id}/units/{unit_id}/trace/{kind}/{part}": E(
+        APPRAISAL_READERS, obj="appraisal_unit", run_id="{run}", kind="on_time_handle", part="den"
+    ),
+    "GET /api/appraisal/schemes": E(COUNTY),
+    "GET /api/appraisal/schemes/{scheme_id}": E(COUNTY, scheme_id="{scheme}"),
+    "POST /api/appraisal/runs": E(OFFICE),
+    "POST /api/appraisal/runs/{run_id}/recompute": E(OFFICE, run_id="{draft}"),
+    "POST /api/appraisal/runs/{run_id}/adjustments": E(OFFICE, run_id="{draft}"),
+    "DELETE /api/appraisal/runs/{run_id}/adjustments/{adjustment_id}": E(
+        OFFICE, run_id="{draft}", adjustment_id="{draft_adjustment}"
+    ),
+    "POST /api/appraisal/runs/{run_id}/publish": E(OFFICE, run_id="{run}"),
+    "POST /api/appraisal/runs/{run_id}/correct": E(OFFICE, run_id="{run}"),
 }

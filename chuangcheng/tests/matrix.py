@@ -167,7 +167,16 @@ SCOPES: dict[str, ScopeKind] = {
     "field_site": ScopeKind(lambda u: field_site_list_for_user(user=u), lambda o: o.code),
     "field_segment": ScopeKind(lambda u: field_segment_list_for_user(user=u), lambda o: o.code),
     "plan": ScopeKind(lambda u: plan_list_for_user(user=u), lambda o: o.name),
+    # The units whose appraisal detail (figures, traced lists) a person may open.
+    "appraisal_unit": ScopeKind(lambda u: _appraisal_units(u), lambda o: o.name),
 }
+
+
+def _appraisal_units(user: Person) -> Any:
+    from chuangcheng.appraisal.access import sees_unit_detail
+    from chuangcheng.org.models import Unit
+
+    return Unit.objects.filter(pk__in=[unit.pk for unit in Unit.objects.all() if sees_unit_detail(user, unit)])
 
 
 def _inspections(user: Person) -> Any:
@@ -213,6 +222,8 @@ def object_of(objects: Objects, side: Side, kind: str) -> Any:
         return side.case
     if kind.startswith("field_"):
         return side.get(kind.removeprefix("field_"))
+    if kind == "appraisal_unit":
+        return side.unit
     return side.get(kind)
 
 

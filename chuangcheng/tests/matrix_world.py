@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -79,6 +80,7 @@ class Objects:
     checklist: Any = None
     checklist_item: Any = None
     patrol_rule: Any = None  # inspections: a 日巡查 rule (county-wide, no unit)
+    appraisal: Any = None  # the month's appraisal: a scheme, a published run and its correction draft
 
 
 def _jpeg(colour: str) -> SimpleUploadedFile:
@@ -265,6 +267,7 @@ def build(world: World) -> Objects:
     objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
     objects.checklist, objects.checklist_item = _checklist(world, category)
     objects.patrol_rule = _patrols(world)
+    objects.appraisal = _appraisal(world, sides["a"])
     return objects
 
 
@@ -290,3 +293,60 @@ def _patrols(world: World) -> Any:
     rule = PatrolRule.objects.create(road_class=RoadClass.MAIN, times_per_week=7)
     patrol_routes_generate(day=dt.date(2026, 6, 10))
     return rule
+
+
+@dataclass
+class Appraisal:
+    """The appraisal's objects: every reader sees the published run, the office and 督查室 its draft."""
+
+    scheme: Any
+    component: Any
+    run: Any  # published, with an item (and evidence) for town A
+    adjustment: Any
+    draft: Any  # the run's correction, with its own copy of the item and a 典型问题
+    draft_adjustment: Any
+    typical: Any
+
+    def ids(self) -> dict[str, int]:
+        return {name: getattr(self, name).pk for name in self.__dataclass_fields__}
+
+
+def _appraisal(world: World, side: Side) -> Appraisal:
+    """This month's run with town A's 加分 item, published, then corrected into a draft."""
+    import importlib.util
+
+    from chuangcheng.appraisal import services as appraisal_services
+    from chuangcheng.appraisal.choices import AdjustmentKind, RunStatus
+    from chuangcheng.appraisal.models import Run
+
+    scheme = appraisal_services.scheme_create_default(by=world.office)
+    today = timezone.localdate()
+    run = appraisal_services.month_run_create(scheme=scheme, by=world.office, year=today.year, month=today.month)
+    adjustment = appraisal_services.adjustment_add(
+        run=run,
+        unit=side.unit,
+        kind=AdjustmentKind.PRAISE,
+        points=Decimal("2"),
+        reason="领导批示表扬",
+        by=world.office,
+        evidence=ContentFile(_pdf("appraisal").data),
+        evidence_name="表扬.pdf",
+    )
+    if importlib.util.find_spec("chuangcheng.appraisal.bulletin") is not None:
+        run = appraisal_services.run_publish(run=run, by=world.office)
+    else:  # until the bulletin module lands: the state publishing leaves, with stand-in bytes
+        Run.objects.filter(pk=run.pk).update(
+            status=RunStatus.PUBLISHED, doc_number="县创建办〔2026〕1号", bulletin_docx=b"PK\x03\x04matrix"
+        )
+        run.refresh_from_db()
+    draft = appraisal_services.run_correct(run=run, by=world.office, reason="矩阵测试更正")
+    typical = appraisal_services.typical_case_add(run=draft, case=side.case, by=world.office)
+    return Appraisal(
+        scheme=scheme,
+        component=scheme.components.order_by("pk").first(),
+        run=run,
+        adjustment=adjustment,
+        draft=draft,
+        draft_adjustment=draft.adjustments.get(),
+        typical=typical,
+    )

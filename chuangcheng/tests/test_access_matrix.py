@@ -103,7 +103,7 @@ def fill(route: Route, entry: Entry, obj: Any, objects: Objects) -> str:
 
     def value(name: str) -> str:
         if name in entry.params:
-            return entry.params[name]
+            return entry.params[name].format(**placeholders(objects))
         assert obj is not None, f"{route.key}: no value for <{name}>"
         return str(obj.pk)
 
@@ -116,8 +116,13 @@ def fill(route: Route, entry: Entry, obj: Any, objects: Objects) -> str:
 
 
 def placeholders(objects: Objects) -> dict[str, Any]:
-    """What a query or body may name: the category and the spot of town A's case."""
-    return {"category": objects.category.pk, "lon": objects.a.case.lon, "lat": objects.a.case.lat}
+    """What a path, query or body may name: the category, the spot of town A's case, the appraisal's objects."""
+    return {
+        "category": objects.category.pk,
+        "lon": objects.a.case.lon,
+        "lat": objects.a.case.lat,
+        **objects.appraisal.ids(),
+    }
 
 
 def body_of(route: Route, entry: Entry, objects: Objects) -> matrix.Body | None:

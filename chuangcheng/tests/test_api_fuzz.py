@@ -43,6 +43,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from chuangcheng.appraisal import services as appraisal_services
 from chuangcheng.cases import services as case_services
 from chuangcheng.cases.tests.api_helpers import dispatched_case, make_category, reported_case
 from chuangcheng.conftest import World
@@ -105,7 +106,9 @@ def county(world, settings, tmp_path) -> dict[str, Any]:
     report, _ = task_services.report_progress(task=task, by=world.admin_a, percent=30, narrative="已完成三成")
     for person in (world.office, world.admin_a):
         notify(recipients=[person], kind="case.escalated", title="案卷升级督办", url=f"/cases/{case.pk}/")
+    appraisal = make_appraisal(world)
     return {
+        **appraisal,
         "case_id": case.pk,
         "task_id": task.pk,
         "notice_id": notice.pk,
@@ -150,6 +153,17 @@ def make_ledger(world: World) -> tuple[Campaign, Any]:
         deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     return campaign, task
+
+
+def make_appraisal(world: World) -> dict[str, int]:
+    """This month's draft run with a 扣分 item for town A (the office reads it; the unit admin gets 404s)."""
+    scheme = appraisal_services.scheme_create_default(by=world.office)
+    today = timezone.localdate()
+    run = appraisal_services.month_run_create(scheme=scheme, by=world.office, year=today.year, month=today.month)
+    item = appraisal_services.adjustment_add(
+        run=run, unit=world.town_a, kind="media", points=Decimal("-1"), reason="媒体曝光", by=world.office
+    )
+    return {"run_id": run.pk, "unit_id": world.town_a.pk, "scheme_id": scheme.pk, "adjustment_id": item.pk}
 
 
 @dataclass

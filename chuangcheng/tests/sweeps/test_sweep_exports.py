@@ -58,6 +58,7 @@ ARGUMENTS: dict[str, list[dict[str, str]]] = {
     "inspections:checklist_export": [{}],
     "api:inspections_checklist_export": [{}],
     "inspections:results_export": [{}],
+    "appraisal:run_xlsx": [{"pk": "run"}],  # the month's run, computed after the units were renamed
 }
 TEMPLATES = frozenset(name for name in ARGUMENTS if "template" in name)
 
@@ -74,7 +75,7 @@ def _import_map() -> None:
 
 
 @pytest.fixture
-def hostile_world(world, make, garbage, task_factory) -> set[str]:
+def hostile_world(world, make, garbage, task_factory, frozen) -> set[str]:
     """Everything the exports show, with formula-like text in every free-text field; returns that text."""
     _import_map()
     make.dispatched()
@@ -88,7 +89,31 @@ def hostile_world(world, make, garbage, task_factory) -> set[str]:
     for model in (*inspected, RoadSegment, Grid, Site, Shop, Case, IndicatorNode, Task, Unit, Checklist, ChecklistItem):
         planted |= plant(model, model._default_manager.order_by("pk"))
     planted |= plant(Category, Category.objects.filter(pk__in=[garbage.pk, garbage.parent_id]))
-    return planted
+    return planted | _appraisal(world, frozen)
+
+
+def _appraisal(world, frozen) -> set[str]:
+    """A month's run over the renamed units (a run keeps the names it was computed with), with a
+    加减分 item whose reason is planted too. The clock moves past the units' creation (the world
+    is made at the real time, the cases in a frozen November) so that they are ranked, then back."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from chuangcheng.appraisal import services as appraisal
+    from chuangcheng.appraisal.models import Adjustment
+
+    before = timezone.now()
+    frozen(max(Unit.objects.latest("created_at").created_at, before) + dt.timedelta(hours=1))
+    scheme = appraisal.scheme_create_default(by=world.office)
+    today = timezone.localdate()
+    run = appraisal.month_run_create(scheme=scheme, by=world.office, year=today.year, month=today.month)
+    appraisal.adjustment_add(
+        run=run, unit=world.town_a, kind="media", points=Decimal("-1"), reason="曝光", by=world.office
+    )
+    frozen(before)  # the other exports' default periods
+    return plant(Adjustment, Adjustment.objects.order_by("pk"))
 
 
 def _inspections(world) -> tuple[type, ...]:
@@ -115,9 +140,19 @@ def _urls(campaign_code: str) -> list[tuple[str, str]]:
     urls = []
     for name, variants in ARGUMENTS.items():
         for kwargs in variants:
-            filled = {k: (campaign_code if k == "code" else v) for k, v in kwargs.items()}
+            filled = {k: _argument(k, v, campaign_code) for k, v in kwargs.items()}
             urls.append((name, reverse(name, kwargs=filled)))
     return urls
+
+
+def _argument(name: str, value: str, campaign_code: str) -> str:
+    from chuangcheng.appraisal.models import Run
+
+    if name == "code":
+        return campaign_code
+    if value == "run":
+        return str(Run.objects.latest("pk").pk)
+    return value
 
 
 def _cells(content: bytes) -> list[Any]:
