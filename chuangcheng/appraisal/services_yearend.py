@@ -126,19 +126,16 @@ def year_end_docx(year_list: YearEndList) -> bytes:
     units = [e for e in entries if e.unit_id]
     people = [e for e in entries if not e.unit_id]
     praise = year_list.kind == YearEndKind.PRAISE
-    sections = []
+    parts: list[tuple[str, Table]] = []
     if units:
         rows = [[str(i), e.name, e.basis] for i, e in enumerate(units, 1)]
-        heading = _("先进单位") if praise else _("问责单位")
         table = Table([_("序号"), _("单位"), _("依据")], rows, widths_mm=[14, 50, 92])
-        sections.append(Section(heading, [table]))
+        parts.append((_("先进单位") if praise else _("问责单位"), table))
     if people:
         rows = [[str(i), e.name, e.data.get("role", ""), e.basis] for i, e in enumerate(people, 1)]
-        heading = _("先进个人") if praise else _("问责个人")
         table = Table([_("序号"), _("姓名"), _("身份"), _("依据")], rows, widths_mm=[14, 30, 30, 82])
-        sections.append(Section(heading, [table]))
-    for number, section in enumerate(sections):
-        section.heading = f"{'一二三四'[number]}、{section.heading}"
+        parts.append((_("先进个人") if praise else _("问责个人"), table))
+    sections = [Section(f"{'一二'[n]}、{heading}", [table]) for n, (heading, table) in enumerate(parts)]
     document = OfficialDocument(
         issuer=scheme.issuer,
         doc_number=year_list.doc_number,
