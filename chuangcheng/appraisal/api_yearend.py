@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
 
@@ -124,7 +125,7 @@ def yearend_build(request: AuthedRequest, data: YearEndBuildIn) -> Answer:
     schemes = selectors.year_end_schemes()
     scheme = get_object_or_404(schemes, pk=data.scheme) if data.scheme else schemes.first()
     if scheme is None:
-        return Answer(404, {"detail": "没有启用的考核方案"})
+        raise Http404(_("没有启用的考核方案"))
     year_list = services.year_end_build(scheme=scheme, year=data.year, kind=data.kind, by=request.user)
     return Answer(201, _detail_out(year_list))
 

@@ -218,6 +218,14 @@ PAGES: dict[str, Entry] = {
     "inspections:check_assign": E(CHECK_MANAGERS, obj="plan", post=True),
     "inspections:check_activate": E(CHECK_MANAGERS, obj="plan", post=True),
     "inspections:check_close": E(CHECK_MANAGERS, obj="plan", post=True),
+    # ---- appraisal: year-end (年终评定): the county reads, the office writes ----
+    "appraisal:yearend": E(COUNTY),
+    "appraisal:yearend_build": E(OFFICE, post=True),
+    "appraisal:yearend_list": E(COUNTY, obj="yearend_list"),
+    "appraisal:yearend_confirm": E(OFFICE, obj="yearend_list", post=True),
+    "appraisal:yearend_docx": E(COUNTY, obj="yearend_list"),
+    "appraisal:yearend_entry_toggle": E(OFFICE, obj="yearend_entry", post=True),
+    # ---- end of year-end ----
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -329,4 +337,12 @@ API: dict[str, Entry] = {
     "POST /api/inspections/checks/{plan_id}/assign": E(CHECK_MANAGERS, obj="plan"),
     "POST /api/inspections/checks/{plan_id}/activate": E(CHECK_MANAGERS, obj="plan"),
     "POST /api/inspections/checks/{plan_id}/close": E(CHECK_MANAGERS, obj="plan"),
+    # ---- appraisal: year-end (年终评定) ----
+    "GET /api/appraisal/year-end": E(COUNTY),
+    "POST /api/appraisal/year-end": E(OFFICE),
+    "GET /api/appraisal/year-end/{list_id}": E(COUNTY, obj="yearend_list"),
+    "GET /api/appraisal/year-end/{list_id}/docx": E(COUNTY, obj="yearend_list"),
+    "POST /api/appraisal/year-end/{list_id}/confirm": E(OFFICE, obj="yearend_list"),
+    "POST /api/appraisal/year-end/entries/{entry_id}/toggle": E(OFFICE, obj="yearend_entry"),
+    # ---- end of year-end ----
 }
