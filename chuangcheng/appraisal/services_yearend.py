@@ -157,18 +157,19 @@ def _doc_date(year_list: YearEndList) -> dt.date:
 def _intro(year_list: YearEndList) -> str:
     rules: dict[str, Any] = year_list.rules or {}
     if year_list.kind == YearEndKind.PRAISE:
+        black = int(rules.get("praise_max_black_months", 0))
+        boards = (
+            _("全年上红榜%(red)d个月以上且未上黑榜的单位")
+            if not black
+            else _("全年上红榜%(red)d个月以上且上黑榜不超过%(black)d个月的单位")
+        ) % {"red": rules.get("praise_min_red_months", 0), "black": black}
         return _(
-            "根据%(year)d年度各月考核结果及创建工作有关规定，经县创建办审核，"
-            "全年%(red)d个月以上上红榜且上黑榜不超过%(black)d个月的单位，以及有效上报和巡查完成情况突出的个人，"
-            "建议予以表彰。名单如下："
-        ) % {
-            "year": year_list.year,
-            "red": rules.get("praise_min_red_months", 0),
-            "black": rules.get("praise_max_black_months", 0),
-        }
+            "根据%(year)d年度各月考核结果及创建工作有关规定，经县创建办审核，%(boards)s，"
+            "以及有效上报和巡查完成情况突出的个人、所包路段处置及时且检查得分较高的路长，建议予以表彰。名单如下："
+        ) % {"year": year_list.year, "boards": boards}
     return _(
         "根据%(year)d年度各月考核结果及创建任务推进情况，经县创建办审核，"
-        "全年%(black)d个月以上上黑榜或牵头任务逾期超过%(days)d天的单位，以及所包路段处置、检查情况较差的路长，"
+        "全年上黑榜%(black)d个月以上或牵头任务逾期超过%(days)d天的单位，以及所包路段处置、检查情况较差的路长，"
         "建议予以问责。名单如下："
     ) % {
         "year": year_list.year,

@@ -384,7 +384,7 @@ def chief_candidates(year: int, kind: str, rules: dict[str, int]) -> list[Candid
             parts.append(_("路段检查平均 %(mean)s 分（%(n)d 次）") % {"mean": mean, "n": inspected})
         data = {
             "subject": "person",
-            "role": str(Role.ROAD_CHIEF.label),
+            "role": _("路长"),
             "segments": len(segments),
             "on_time": on_time,
             "due": due,
