@@ -385,3 +385,33 @@ def test_only_the_office_builds_and_reviews(year_world: YearWorld) -> None:
         yearend_services.year_end_confirm(year_list=praise, by=w.leader)
     with pytest.raises(PermissionDenied):
         yearend_services.year_end_entry_toggle(entry=praise.entries.first(), included=False, note="x", by=w.leader)
+
+
+def test_road_chiefs_are_judged_on_their_segments_inspections_too(year_world: YearWorld) -> None:
+    from chuangcheng.inspections.models import Checklist
+    from chuangcheng.inspections.selectors import active_items
+    from chuangcheng.inspections.services import Answer, checklists_seed, inspection_submit
+
+    w = year_world.world
+    checklists_seed()
+    for segment in (year_world.segment_a, year_world.segment_b):
+        items = active_items(Checklist.objects.get(road_class=segment.road_class, is_active=True))
+        answers = [Answer(item.pk, "pass") for item in items]
+        inspection, _created = inspection_submit(
+            by=w.inspector, kind=InspectionKind.CHECK, segment=segment, answers=answers
+        )
+        assert inspection.score == 100
+
+    praise = yearend_services.year_end_build(scheme=year_world.scheme, year=2026, kind=YearEndKind.PRAISE, by=w.office)
+    blame = yearend_services.year_end_build(
+        scheme=year_world.scheme, year=2026, kind=YearEndKind.ACCOUNTABILITY, by=w.office
+    )
+
+    assert basis_of(praise)["孙路长"] == "所包路段按期处置率 100.0%（2/2），路段检查平均 100.0 分（1 次）"
+    assert basis_of(blame)["吴路长"] == "所包路段按期处置率 50.0%（1/2），路段检查平均 100.0 分（1 次）"
+    assert praise.entries.get(person=w.chief_a).data["inspection_mean"] == "100.0"
+    scheme = year_world.scheme
+    scheme.year_end_rules = {**scheme.year_end_rules, "chief_praise_min_inspection_score": 101}
+    scheme.save()
+    stricter = yearend_services.year_end_build(scheme=scheme, year=2026, kind=YearEndKind.PRAISE, by=w.office)
+    assert "孙路长" not in basis_of(stricter)
