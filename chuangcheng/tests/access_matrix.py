@@ -245,6 +245,14 @@ PAGES: dict[str, Entry] = {
     "appraisal:bulletin_pdf": E(APPRAISAL_READERS, **APPRAISAL_RUN),
     "appraisal:unit": E(APPRAISAL_READERS, obj="appraisal_unit", **APPRAISAL_RUN),
     "appraisal:trace": E(APPRAISAL_READERS, obj="appraisal_unit", kind="on_time_handle", part="den", **APPRAISAL_RUN),
+    # ---- appraisal: year-end (年终评定): the county reads, the office writes ----
+    "appraisal:yearend": E(COUNTY),
+    "appraisal:yearend_build": E(OFFICE, post=True),
+    "appraisal:yearend_list": E(COUNTY, obj="yearend_list"),
+    "appraisal:yearend_confirm": E(OFFICE, obj="yearend_list", post=True),
+    "appraisal:yearend_docx": E(COUNTY, obj="yearend_list"),
+    "appraisal:yearend_entry_toggle": E(OFFICE, obj="yearend_entry", post=True),
+    # ---- end of year-end ----
     "api:openapi-json": E(ALL),
     "api:openapi-view": E(ALL),
     "api:api-root": E(NOBODY),
@@ -372,4 +380,12 @@ API: dict[str, Entry] = {
     ),
     "POST /api/appraisal/runs/{run_id}/publish": E(OFFICE, run_id="{run}"),
     "POST /api/appraisal/runs/{run_id}/correct": E(OFFICE, run_id="{run}"),
+    # ---- appraisal: year-end (年终评定) ----
+    "GET /api/appraisal/year-end": E(COUNTY),
+    "POST /api/appraisal/year-end": E(OFFICE),
+    "GET /api/appraisal/year-end/{list_id}": E(COUNTY, obj="yearend_list"),
+    "GET /api/appraisal/year-end/{list_id}/docx": E(COUNTY, obj="yearend_list"),
+    "POST /api/appraisal/year-end/{list_id}/confirm": E(OFFICE, obj="yearend_list"),
+    "POST /api/appraisal/year-end/entries/{entry_id}/toggle": E(OFFICE, obj="yearend_entry"),
+    # ---- end of year-end ----
 }

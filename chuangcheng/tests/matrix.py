@@ -218,6 +218,10 @@ def sees(person: Person | None, kind: str, obj: Any) -> bool:
 def object_of(objects: Objects, side: Side, kind: str) -> Any:
     if kind in {"category", "campaign", "holiday", "checklist", "checklist_item", "patrol_rule"}:
         return getattr(objects, kind)
+    # ---- appraisal: year-end (county-wide lists, no unit) ----
+    if kind.startswith("yearend_"):
+        return getattr(objects, kind)
+    # ---- end of year-end ----
     if kind in {"todo", "duplicate"}:
         return side.case
     if kind.startswith("field_"):

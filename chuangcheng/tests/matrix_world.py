@@ -81,6 +81,10 @@ class Objects:
     checklist_item: Any = None
     patrol_rule: Any = None  # inspections: a 日巡查 rule (county-wide, no unit)
     appraisal: Any = None  # the month's appraisal: a scheme, a published run and its correction draft
+    # ---- appraisal: year-end: a 表彰 list of this year and one of its entries (county-wide) ----
+    yearend_list: Any = None
+    yearend_entry: Any = None
+    # ---- end of year-end ----
 
 
 def _jpeg(colour: str) -> SimpleUploadedFile:
@@ -268,6 +272,9 @@ def build(world: World) -> Objects:
     objects.checklist, objects.checklist_item = _checklist(world, category)
     objects.patrol_rule = _patrols(world)
     objects.appraisal = _appraisal(world, sides["a"])
+    # ---- appraisal: year-end ----
+    objects.yearend_list, objects.yearend_entry = _year_end(world)
+    # ---- end of year-end ----
     return objects
 
 
@@ -350,3 +357,25 @@ def _appraisal(world: World, side: Side) -> Appraisal:
         draft_adjustment=draft.adjustments.get(),
         typical=typical,
     )
+
+
+# ---- appraisal: year-end ------------------------------------------------------------------------------
+
+
+def _year_end(world: World) -> tuple[Any, Any]:
+    """A 表彰 list of this year, built without published runs: a scheme whose rules praise every
+    巡查员 and 义务管理员 (no reports needed) gives it entries to toggle."""
+    from chuangcheng.appraisal.choices import YearEndKind
+    from chuangcheng.appraisal.models import default_year_end_rules
+    from chuangcheng.appraisal.services import scheme_create_default
+    from chuangcheng.appraisal.services_yearend import year_end_build
+
+    scheme = scheme_create_default(by=world.office, name="年终评定矩阵方案")
+    scheme.year_end_rules = {**default_year_end_rules(), "person_min_reports": 0}
+    scheme.save(update_fields=["year_end_rules"])
+    year = timezone.localdate().year
+    year_list = year_end_build(scheme=scheme, year=year, kind=YearEndKind.PRAISE, by=world.office)
+    return year_list, year_list.entries.order_by("pk").first()
+
+
+# ---- end of year-end ----
