@@ -37,6 +37,7 @@ EXTRA_DEPARTMENTS = 81
 COMMUNITIES_PER_TOWN = 2
 MONTHS = 24
 COPIES = 8
+EXTENDED = 0.05  # share of rounds with an approved 延期
 FIELDS = (
     "dispatched",
     "due",
@@ -134,9 +135,10 @@ def spread_builder():  # type: ignore[no-untyped-def]
     from django.db import transaction
     from django.db.models import Max
 
+    from chuangcheng.cases.choices import Action
     from chuangcheng.cases.demo import BATCH, DemoCasesBuilder, _reset_sequences
     from chuangcheng.cases.models import Case, CaseCounter
-    from chuangcheng.org.choices import UnitGroup
+    from chuangcheng.org.choices import Role, UnitGroup
     from chuangcheng.org.models import Unit
 
     class SpreadCasesBuilder(DemoCasesBuilder):
@@ -152,6 +154,30 @@ def spread_builder():  # type: ignore[no-untyped-def]
 
         def _route(self, story, *, second: bool = False) -> int:  # type: ignore[no-untyped-def]
             return self.rng.choice(self.targets)
+
+        def _work(self, story, started):  # type: ignore[no-untyped-def]
+            """Some rounds get a 延期 half-way (the deadline one limit later), as the services write it."""
+            deadline = story.fields.get("deadline")
+            if deadline is not None and self.rng.random() < EXTENDED:
+                at = started + (deadline - started) / 2
+                if at <= self.now:
+                    later = self._deadline(story, deadline, 1.0)
+                    unit = story.fields["unit_id"]
+                    office = self._one(Role.OFFICE)
+                    story.event(Action.EXTENSION_APPROVE, at, office, story.status, unit=unit, deadline=later)
+                    story.fields["deadline"] = later
+            return super()._work(story, started)
+
+        def _suspend(self, story, started, at):  # type: ignore[no-untyped-def]
+            """Half the 挂账 rounds resume after a week with the deadline moved by the pause, and go on."""
+            super()._suspend(story, started, at)
+            back = at + dt.timedelta(days=7)
+            if self.rng.random() < 0.5 and back <= self.now:
+                deadline = story.fields["deadline"] + dt.timedelta(days=7)
+                resume_to = story.events[-1][-1]["resume_to"]
+                story.event(Action.RESUME, back, self._one(Role.OFFICE), resume_to, deadline=deadline)
+                story.fields.update(deadline=deadline, suspended_at=None)
+                DemoCasesBuilder._work(self, story, back)
 
         def build(self):  # type: ignore[no-untyped-def]
             self.load()
