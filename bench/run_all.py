@@ -1,8 +1,9 @@
-"""`make bench`: the routing, import, case, readiness, 日巡查 and inspection-results benchmarks, each in its own
-process, then a summary.
+"""`make bench`: the routing, import, case, readiness, 日巡查, inspection-results and monthly-appraisal
+benchmarks, each in its own process, then a summary.
 
 The case benchmark generates BENCH_CASES cases (default 1 000 000, ~5 min on 2 cores); set
-BENCH_CASES=100000 for a quicker run. The readiness benchmark reuses that database.
+BENCH_CASES=100000 for a quicker run. The readiness benchmark reuses that database; the appraisal
+benchmark builds its own (BENCH_CASES cases over 24 months in 200 ranked units).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def summary() -> None:
     readiness_summary(load_results("readiness"))
     inspections_summary(load_results("inspections"))
     plans_summary(load_results("plans"))
+    appraisal_summary(load_results("appraisal"))
     if imports:
         rows = imports["rows"]
         label, seconds = f"导入 {rows:,} 门店 .xlsx", imports["import_s"]
@@ -98,6 +100,18 @@ def plans_summary(results: dict) -> None:
         )
 
 
+def appraisal_summary(results: dict) -> None:
+    if not results:
+        return
+    m = results["month"]
+    label = f"月度考核 {m['units']} 单位 {results['generate']['cases']:,} 案卷"
+    print(
+        f"{label:<22}{m['collect_ms']:>10.0f} ms，手写 SQL {m['sql_ms']:.0f} ms，{m['ratio']:.2f}×（目标 ≤ 1.5×）"
+        + ("" if m["same"] else "  ⚠ 结果不同")
+    )
+    print(f"{'  含计分、排名、写入':<24}{m['compute_ms']:>10.0f} ms")
+
+
 def main() -> int:
     started = time.perf_counter()
     ok = all(
@@ -108,6 +122,7 @@ def main() -> int:
             run("bench_readiness.py", "--reuse-cases"),
             run("bench_inspections.py"),
             run("bench_plans.py"),
+            run("bench_appraisal.py"),
         ]
     )
     summary()

@@ -1,4 +1,4 @@
-"""Demo cases: a month of the case loop on the demo county, written in bulk.
+"""Demo cases: a month of the case loop on the demo county (and a thinner history before it), in bulk.
 
 Every case is simulated through the same steps the services take (report → accept → dispatch
 → handle → verify, with rejections, returns, 返工, 挂账 and auto-dispatch), stopping where
@@ -7,6 +7,10 @@ moments the levels were reached (80 %, the deadline, twice the limit), so lights
 the escalation job see a consistent history. Rows are inserted with ``executemany`` in batches
 (1 M cases in minutes) instead of through the services (~15 ms a case): what the services
 would write, without photos, notifications, extension requests or merges.
+
+Units differ, so the monthly appraisal has something to rank: each town and department has a
+``Form`` (how fast it handles, how often its work fails the check) that drifts month by month —
+a few towns improve, one department stays slow — drawn from the seed like everything else.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from chuangcheng.core.workcalendar import add_working_time
-from chuangcheng.org.choices import Role
-from chuangcheng.org.models import Membership, Person
+from chuangcheng.org.choices import Role, UnitGroup
+from chuangcheng.org.models import Membership, Person, Unit
 from chuangcheng.places.models import RoadSegment
 
 from . import services
@@ -36,6 +40,8 @@ from .selectors import YELLOW_AT
 CASES_PER_SCALE = 1500
 BATCH = 5000
 MAX_SEGMENTS = 4000
+HISTORY_PER_DAY = 20  # cases a day before the recent window (the recent month has ~50)
+REWORK_ODDS = 0.12
 WH = TimeUnit.WORK_HOURS
 
 SOURCES = (
@@ -85,6 +91,23 @@ class Story:
         self.status = to
 
 
+@dataclass(frozen=True)
+class Form:
+    """How a unit works: the share of the limit it takes (×) and the odds of 返工 (×), now, and
+    how much worse each was per month back (negative: it has been getting worse)."""
+
+    pace: float = 1.0
+    rework: float = 1.0
+    drift: float = 0.0
+
+    def at(self, months_ago: float) -> tuple[float, float]:
+        factor = 1 + self.drift * months_ago
+        return max(0.4, self.pace * factor), max(0.0, self.rework * factor)
+
+
+STEADY = Form()
+
+
 @dataclass
 class DemoCasesSummary:
     cases: int = 0
@@ -103,9 +126,14 @@ class DemoCasesBuilder:
         count: int = CASES_PER_SCALE,
         now: dt.datetime | None = None,
         log: Callable[[str], None] | None = None,
+        history_days: int = 0,
+        history_count: int | None = None,
     ) -> None:
         self.rng = random.Random(f"cases-{seed}")
+        self.seed = seed
         self.days, self.count = max(days, 1), count
+        self.history_days = max(history_days, 0)
+        self.history_count = history_days * HISTORY_PER_DAY if history_count is None else history_count
         self.now = timezone.localtime(now or timezone.now())
         self.log = log or (lambda message: None)
         self.summary = DemoCasesSummary()
@@ -121,6 +149,7 @@ class DemoCasesBuilder:
         self.weights = [HEAVY.get(c.name) or COMMON.get(c.name) or 1 for c in leaves]
         self.places = self._places()
         self.people = self._people()
+        self.forms = self._forms()
 
     def _places(self) -> list[Place]:
         ids = list(RoadSegment.objects.values_list("pk", flat=True))
@@ -142,6 +171,42 @@ class DemoCasesBuilder:
         names = dict(Person.objects.values_list("pk", "real_name"))
         return {"roles": by_role, "staff": staff, "names": names}
 
+    def _forms(self) -> dict[int, Form]:
+        """Every unit's form, by the town or department that answers for it.
+
+        Among the towns three improve month by month (much slower half a year ago), two slip,
+        the rest keep a pace of their own; of the departments that own categories (so get
+        cases), one stays slow and careless throughout.
+        """
+        rng = random.Random(f"forms-{self.seed}")
+        units = list(Unit.objects.order_by("code").values_list("pk", "path", "group"))
+        towns = [pk for pk, _path, group in units if group == UnitGroup.TOWN]
+        owners = set(Category.objects.exclude(owner_unit=None).values_list("owner_unit_id", flat=True))
+        departments = [pk for pk, _path, group in units if group == UnitGroup.DEPARTMENT and pk in owners]
+        rng.shuffle(towns)
+        rng.shuffle(departments)
+        ranked: dict[int, Form] = {}
+        for i, pk in enumerate(towns):
+            if i < 3:
+                ranked[pk] = Form(pace=rng.uniform(0.7, 0.85), rework=0.6, drift=0.2)
+            elif i < 5:
+                ranked[pk] = Form(pace=rng.uniform(0.95, 1.1), rework=1.2, drift=-0.06)
+            else:
+                ranked[pk] = Form(pace=rng.uniform(0.8, 1.25), rework=rng.uniform(0.6, 1.4))
+        for i, pk in enumerate(departments):
+            ranked[pk] = Form(pace=1.9, rework=2.5) if i == 0 else Form(pace=rng.uniform(0.75, 1.2))
+        forms: dict[int, Form] = {}
+        for pk, path, _group in units:
+            chain = [int(part) for part in path.strip("/").split("/") if part]
+            form = next((ranked[a] for a in reversed(chain) if a in ranked), STEADY)
+            forms[pk] = form
+        return forms
+
+    def _form(self, story: Story, at: dt.datetime) -> tuple[float, float]:
+        """(pace, rework odds ×) of the unit holding the case, as it worked at ``at``."""
+        form = self.forms.get(story.fields.get("unit_id") or 0, STEADY)
+        return form.at((self.now - at).total_seconds() / (30 * 86400))
+
     def _one(self, role: str) -> int | None:
         people = self.people["roles"].get(role)
         return self.rng.choice(people) if people else None
@@ -157,7 +222,9 @@ class DemoCasesBuilder:
         self.load()
         next_case = (Case.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         counters = dict(CaseCounter.objects.values_list("day", "last"))
-        moments = sorted(self._report_time() for _ in range(self.count))
+        recent = [self._report_time(0, self.days) for _ in range(self.count)]
+        older = [self._report_time(self.days, self.days + self.history_days) for _ in range(self.history_count)]
+        moments = sorted(recent + older)
         for start in range(0, len(moments), BATCH):
             stories = [self.simulate(next_case + start + i, t) for i, t in enumerate(moments[start : start + BATCH])]
             with transaction.atomic():
@@ -168,10 +235,10 @@ class DemoCasesBuilder:
         _reset_sequences()
         return self.summary
 
-    def _report_time(self) -> dt.datetime:
-        """Mostly daytime, a few in the evening; never after ``now``."""
+    def _report_time(self, nearest: int, farthest: int) -> dt.datetime:
+        """Mostly daytime, a few in the evening, ``nearest`` to ``farthest`` days back; never after ``now``."""
         while True:
-            day = self.now.date() - dt.timedelta(days=self.rng.randrange(self.days))
+            day = self.now.date() - dt.timedelta(days=self.rng.randrange(nearest, farthest))
             hour = self.rng.choices((7, 8, 9, 10, 11, 14, 15, 16, 17, 19, 21), (2, 6, 9, 9, 7, 6, 8, 8, 5, 3, 1))[0]
             naive = dt.datetime.combine(day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60)))
             moment = timezone.make_aware(naive, self.now.tzinfo)
@@ -282,7 +349,8 @@ class DemoCasesBuilder:
 
     def _work(self, story: Story, started: dt.datetime) -> None:
         """The unit holds the case: maybe 挂账, else handled after some share of the limit."""
-        share = self.rng.choices((0.3, 0.6, 0.9, 1.4, 2.3), (30, 35, 18, 12, 5))[0] * self.rng.uniform(0.7, 1.1)
+        pace, _rework = self._form(story, started)
+        share = self.rng.choices((0.3, 0.6, 0.9, 1.4, 2.3), (30, 35, 18, 12, 5))[0] * self.rng.uniform(0.7, 1.1) * pace
         handled_at = self._deadline(story, started, share)
         if self.rng.random() < 0.02:
             return self._suspend(story, started, started + (min(handled_at, self.now) - started) / 2)
@@ -316,7 +384,8 @@ class DemoCasesBuilder:
         if at > self.now:
             return
         verifier = self._one(self.rng.choice((Role.SUPERVISOR, Role.OFFICE)))
-        if story.fields.get("rework_count", 0) == 0 and self.rng.random() < 0.12:
+        _pace, rework = self._form(story, handled_at)
+        if story.fields.get("rework_count", 0) == 0 and self.rng.random() < REWORK_ODDS * rework:
             deadline = self._start_clock(story, at)
             story.fields.update(rework_count=1, escalation=0)
             unit = story.fields["unit_id"]

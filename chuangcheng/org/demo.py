@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from . import demo_names as names
 from .choices import Role, UnitGroup, UnitKind
@@ -61,6 +63,9 @@ class DemoOrg:
     people: int
 
 
+ESTABLISHED_DAYS_AGO = 3 * 365
+
+
 class DemoOrgBuilder:
     """Units (through ``unit_create``) and ~150 people with their roles (``people_bulk_create``).
 
@@ -79,6 +84,11 @@ class DemoOrgBuilder:
 
     def build(self) -> DemoOrg:
         self.create_units()
+        # The county's units are older than the demo's history (cases, the months of appraisal
+        # that rank only units existing in their month).
+        Unit.objects.filter(pk__in=[u.pk for u in self._all_units()]).update(
+            created_at=timezone.now() - dt.timedelta(days=ESTABLISHED_DAYS_AGO)
+        )
         self.create_people()
         staff_of: dict[int, list[Person]] = {}
         for person, unit, role in self.specs:
@@ -101,6 +111,9 @@ class DemoOrgBuilder:
         )
 
     # --- units -------------------------------------------------------------------------------
+
+    def _all_units(self) -> list[Unit]:
+        return [self.root, *self.units_by_short.values(), *self.communities.values()]
 
     def create_units(self) -> None:
         cc = self.county_code

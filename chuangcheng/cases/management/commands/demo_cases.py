@@ -1,4 +1,4 @@
-"""Generate a month of demo cases on the demo county (``demo_county`` calls it at the end)."""
+"""Generate a month of demo cases on the demo county, and a thinner history before it (``demo_county`` calls it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_stubs_ext import StrOrPromise
 
-from chuangcheng.cases.demo import CASES_PER_SCALE, DemoCasesBuilder
+from chuangcheng.cases.demo import CASES_PER_SCALE, HISTORY_PER_DAY, DemoCasesBuilder
 
 
 class Command(BaseCommand):
@@ -19,13 +19,26 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
         parser.add_argument("--scale", type=int, default=1, help=f"倍数：生成 {CASES_PER_SCALE} × 倍数 件案卷")
         parser.add_argument("--count", type=int, default=0, help="直接指定案卷数（优先于 --scale），如 1000000")
+        parser.add_argument(
+            "--history-days",
+            type=int,
+            default=0,
+            help="在最近若干天之前再生成多少天的历史案卷（每天约 20 件 × 倍数，默认 0）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["count"] or CASES_PER_SCALE * options["scale"]
-        if count < 1 or options["days"] < 1:
-            raise CommandError("--count/--scale 和 --days 必须为正数")
+        if count < 1 or options["days"] < 1 or options["history_days"] < 0:
+            raise CommandError("--count/--scale 和 --days 必须为正数，--history-days 不能为负数")
         started = time.monotonic()
-        builder = DemoCasesBuilder(seed=options["seed"], days=options["days"], count=count, log=self.stdout.write)
+        builder = DemoCasesBuilder(
+            seed=options["seed"],
+            days=options["days"],
+            count=count,
+            history_days=options["history_days"],
+            history_count=options["history_days"] * HISTORY_PER_DAY * options["scale"],
+            log=self.stdout.write,
+        )
         try:
             summary = builder.build()
         except ValueError:

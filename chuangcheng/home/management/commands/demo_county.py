@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from chuangcheng.appraisal.demo import build_appraisal, wipe_appraisal
 from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.core.errors import DomainError
 from chuangcheng.indicators.demo import wipe_indicators
@@ -28,6 +29,9 @@ from chuangcheng.inspections.demo import (
 from chuangcheng.org.models import Unit
 from chuangcheng.places.demo import DemoCountyBuilder, wipe_map_and_org
 
+# About six months before the recent month: the appraisal's six published months need their cases.
+HISTORY_DAYS = 190
+
 
 class Command(BaseCommand):
     help = "生成演示县：单位、人员、路段、网格、点位和门店（同一 --seed 结果相同）。"
@@ -39,6 +43,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--case-days", type=int, default=30, help="最后生成最近多少天的演示案卷（默认 30，0 表示不生成）"
         )
+        parser.add_argument(
+            "--case-history-days",
+            type=int,
+            default=HISTORY_DAYS,
+            help=f"再往前生成多少天的历史案卷，供月度考核排名（默认 {HISTORY_DAYS}，约六个月）",
+        )
+        parser.add_argument("--no-appraisal", action="store_true", help="不生成月度考核（六个月已发布、本月草稿）")
         parser.add_argument("--no-indicators", action="store_true", help="不生成创建项目、任务分解表和推进台帐")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +57,7 @@ class Command(BaseCommand):
             if not options["force"]:
                 raise CommandError("数据库中已有单位数据，未生成演示县。如需清空地图和组织数据后重建，请加 --force。")
             self.stdout.write("正在删除现有的案卷、地图和组织数据……")
+            wipe_appraisal()
             wipe_patrols()
             wipe_plans()
             wipe_checklists()
@@ -66,7 +78,13 @@ class Command(BaseCommand):
             )
         )
         if options["case_days"] > 0:
-            call_command("demo_cases", seed=options["seed"], days=options["case_days"], stdout=self.stdout)
+            call_command(
+                "demo_cases",
+                seed=options["seed"],
+                days=options["case_days"],
+                history_days=options["case_history_days"],
+                stdout=self.stdout,
+            )
         if not options["no_indicators"]:
             call_command("demo_indicators", seed=options["seed"], stdout=self.stdout)
         checklists = build_checklists()
@@ -79,7 +97,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"周检查 {plans.checks} 次、模拟测评 {plans.mocks} 次已生成，检查记录 {plans.inspections} 条。"
         )
+        if options["case_days"] > 0 and not options["no_appraisal"]:
+            self._appraisal()
         call_command("demo_logins", stdout=self.stdout)
+
+    def _appraisal(self) -> None:
+        started = time.monotonic()
+        a = build_appraisal(today=timezone.localdate())
+        self.stdout.write(
+            f"月度考核已生成（{time.monotonic() - started:.1f} 秒）：已发布 {a.published} 期，"
+            f"本月草稿 {a.drafts} 份，参评单位 {a.units} 个。"
+        )
 
     def _patrols(self, seed: int) -> None:
         started = time.monotonic()
