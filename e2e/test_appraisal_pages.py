@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from chuangcheng.appraisal.choices import RunStatus
 from chuangcheng.appraisal.models import Run
-from chuangcheng.appraisal.tests.pages_county import HAS_BULLETIN, at, build_month, publish
+from chuangcheng.appraisal.tests.pages_county import at, build_month
 from chuangcheng.conftest import World
 
 from .helpers import assert_page_healthy, login, screenshot_step
@@ -88,13 +88,9 @@ def test_the_office_deducts_publishes_and_a_town_reads_its_result(desktop: Page,
     expect(desktop.locator("#adjustments")).to_contain_text("背街小巷垃圾堆积被市电视台曝光")
     _shot(desktop, "run-draft-desktop")
 
-    if HAS_BULLETIN:
-        desktop.once("dialog", lambda dialog: dialog.accept())
-        desktop.locator("#run-publish").click()
-        expect(desktop.locator(".messages")).to_contain_text("已发布")
-    else:  # publishing renders the bulletin, which lands from main: publish as the service leaves it
-        publish(run, world.office)
-        desktop.reload()
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.locator("#run-publish").click()
+    expect(desktop.locator(".messages")).to_contain_text("已发布")
     expect(desktop.locator(".run-status")).to_have_text("已发布")
     expect(desktop.locator("#run-doc-number")).to_contain_text("县创建办〔2026〕")
     assert Run.objects.get(pk=run.pk).status == RunStatus.PUBLISHED

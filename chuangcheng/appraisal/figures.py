@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from chuangcheng.cases.choices import Action, Status
 from chuangcheng.cases.models import Case, CaseEvent
@@ -410,7 +411,9 @@ def collect(
     start: dt.date, end: dt.date, units: list[Unit], ranked: set[int]
 ) -> tuple[dict[int, UnitFigures], CountyFigures]:
     """Every ranked unit's raw figures and the county's totals for [start, end)."""
-    period = Period(*period_bounds(start, end))
+    first, last = period_bounds(start, end)
+    # The running month's draft stops at now: a deadline still ahead is not yet due nor overdue.
+    period = Period(first, min(last, timezone.now()))
     attribute = Attribution(units, ranked, period.end)
     figures: dict[int, UnitFigures] = defaultdict(UnitFigures)
     county = CountyFigures()

@@ -142,7 +142,7 @@ def rate_figure(tally: Tally, *, inverse: bool, min_sample: int, empty_label: st
         return Figure(
             FigureState.SMALL_SAMPLE, value=value, num=num, den=den, label=_("样本不足（%(n)d 件）") % {"n": den}
         )
-    score = q2((1 - rate) * HUNDRED) if inverse else value
+    score = max(Decimal("0"), q2((1 - rate) * HUNDRED)) if inverse else value
     return Figure(FigureState.SCORED, score=score, value=value, num=num, den=den)
 
 
@@ -150,7 +150,7 @@ def figure_for(spec: ComponentSpec, raw: UnitFigures) -> Figure:
     kind = spec.kind
     params = spec.params
     if kind == ComponentKind.CASE_COUNT:
-        count = len(raw.dispatched)
+        count = len(set(raw.dispatched))
         score = band_score(count, params.get("bands") or DEFAULT_CASE_BANDS)
         return Figure(FigureState.SCORED, score=score, value=Decimal(count), num=count)
     if kind == ComponentKind.OVERDUE_OPEN:

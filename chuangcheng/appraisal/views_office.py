@@ -25,11 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangcheng.cases.selectors import case_list_for_user
 from chuangcheng.core.downloads import attachment
 from chuangcheng.core.evidence import FILE_TYPES
+from chuangcheng.core.officialdoc import docx_to_pdf, pdf_available
 from chuangcheng.core.web import form_errors, run_service
 from chuangcheng.org.types import AuthedRequest
 
 from . import services
 from .access import can_keep, reads_every_unit, require_keeper, sees_unit_detail
+from .bulletin import bulletin_bytes
 from .choices import ComponentKind, RunStatus
 from .forms import (
     AdjustmentForm,
@@ -277,19 +279,13 @@ def _bulletin_page(
 
 def _pdf_of(run: Run) -> bytes | None:
     """The bulletin as PDF (LibreOffice); None where it cannot be made on this machine."""
-    if not _pdf_available():
+    if not pdf_available():
         return None
-    from chuangcheng.core.officialdoc import docx_to_pdf
-
-    return bytes(docx_to_pdf(_bulletin_bytes(run)))
+    return docx_to_pdf(bulletin_bytes(run))
 
 
 def _pdf_available() -> bool:
-    try:
-        from chuangcheng.core.officialdoc import pdf_available
-    except ImportError:
-        return False
-    return bool(pdf_available())
+    return pdf_available()
 
 
 @login_required
@@ -322,11 +318,7 @@ def typical_remove(request: AuthedRequest, pk: int, item_pk: int) -> HttpRespons
 
 def _bulletin_bytes(run: Run) -> bytes:
     """A published run's stored bytes (identical on every download); a draft's preview."""
-    if run.status != RunStatus.DRAFT and run.bulletin_docx:
-        return bytes(run.bulletin_docx)
-    from .bulletin import render_bulletin
-
-    return render_bulletin(run)
+    return bulletin_bytes(run)
 
 
 def _bulletin_name(run: Run, extension: str) -> str:

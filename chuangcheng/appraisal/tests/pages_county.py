@@ -9,7 +9,6 @@ The run of November is computed on 2 December, as the office would.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chuangcheng.appraisal import services
-from chuangcheng.appraisal.choices import RunStatus
 from chuangcheng.appraisal.models import Run, Scheme
 from chuangcheng.cases import services as cases
 from chuangcheng.cases.choices import Source, TimeUnit
@@ -27,7 +25,6 @@ from chuangcheng.conftest import World, photo
 from chuangcheng.org.models import Person, Unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-HAS_BULLETIN = importlib.util.find_spec("chuangcheng.appraisal.bulletin") is not None
 
 
 def at(month: int, day: int, hour: int = 10, year: int = 2026) -> dt.datetime:
@@ -122,14 +119,4 @@ def build_month(world: World, move: Callable[[dt.datetime], None]) -> Month:
 
 
 def publish(run: Run, by: Person) -> Run:
-    """Publish through the service once the bulletin module has landed; until then mark the run
-    published directly (the bulletin's bytes are the only thing the pages do not show)."""
-    if HAS_BULLETIN:
-        return services.run_publish(run=run, by=by)
-    with_results = Run.objects.filter(pk=run.pk)
-    services.rerank(run)
-    with_results.update(
-        status=RunStatus.PUBLISHED, published_at=at(12, 3), published_by=by, doc_number="县创建办〔2026〕1号"
-    )
-    run.refresh_from_db()
-    return run
+    return services.run_publish(run=run, by=by)

@@ -9,7 +9,7 @@ import pytest
 from chuangcheng.appraisal.choices import ComponentKind, RunStatus
 from chuangcheng.appraisal.models import Adjustment, Run
 
-from .pages_county import HAS_BULLETIN, Month, media, month, move, publish  # noqa: F401
+from .pages_county import Month, media, month, move, publish  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 API = "/api/appraisal"
@@ -129,7 +129,6 @@ def test_units_may_not_read_the_scheme(client, month: Month):
     assert any(c["kind"] == "case_count" for c in body["components"])
 
 
-@pytest.mark.skipif(not HAS_BULLETIN, reason="publishing renders the bulletin (appraisal.bulletin lands from main)")
 def test_the_office_publishes_through_the_api(client, month: Month):
     client.force_login(month.world.office)
     response = client.post(f"{API}/runs/{month.run.pk}/publish")

@@ -1,8 +1,7 @@
 """Edges where figures.py (or scoring.py) and the definitions in figures.py's docstring disagree.
 
 Found while checking figures.collect against a hand-written SQL aggregation (bench/bench_appraisal.py).
-Each test states the definition it holds the code to; they are marked xfail (strict) until the
-lead decides and fixes, so the suite stays green and a fix turns them into plain failures to unmark.
+Each test states the definition it holds the code to; each failed before its fix.
 """
 
 from __future__ import annotations
@@ -49,11 +48,6 @@ def case_with(events: list[tuple[str, dt.datetime, Unit | None, dt.datetime | No
     return case
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="figures.py:273 appends the case once per round, scoring.figure_for counts len() while trace_for "
-    "shows sorted(set()): 立案数 2, traced list 1 case",
-)
 def test_a_case_returned_and_dispatched_within_the_same_town_counts_once_for_it(world) -> None:
     # 立案数: "cases dispatched (派遣) to the unit in the period" — one case, whichever community.
     a1 = world.community_a1
@@ -77,11 +71,6 @@ def test_a_case_returned_and_dispatched_within_the_same_town_counts_once_for_it(
     assert len(raw[world.town_a.pk].dispatched) == len(set(raw[world.town_a.pk].dispatched)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="figures.py:97-104 and 288-292: a round open now whose deadline is still ahead but before the period's "
-    "end counts as due (not on time) and as 超期未处置 in the running month's draft",
-)
 def test_the_running_months_draft_does_not_count_a_deadline_still_ahead_as_overdue(world) -> None:
     # 超期未处置: "rounds open … past their deadline"; on 5 December a deadline of 8 December is not past.
     case_with(
@@ -100,11 +89,6 @@ def test_the_running_months_draft_does_not_count_a_deadline_still_ahead_as_overd
     assert figures.on_time_handle.den == []  # not due yet: it may still be handled on time
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scoring.py:145 (rate_figure): 延期率 = extensions / rounds held can exceed 100 % (two extensions of "
-    "one round), and (1 − r) × 100 then goes below 0",
-)
 def test_an_extension_rate_above_one_hundred_percent_does_not_score_below_zero() -> None:
     # Three rounds held, each extended twice this month: 6 / 3 = 200 %.
     figure = rate_figure(Tally(num=[1, 1, 2, 2, 3, 3], den=[1, 2, 3]), inverse=True, min_sample=3, empty_label="")

@@ -18,7 +18,7 @@ from chuangcheng.appraisal.models import Adjustment, Run
 from chuangcheng.cases.models import Case
 from chuangcheng.org.services import unit_save
 
-from .pages_county import HAS_BULLETIN, Month, media, month, move, publish  # noqa: F401
+from .pages_county import Month, media, month, move, publish  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,6 @@ def test_comments_and_recompute_on_a_draft(client, month: Month):
     assert "已按最新数据重新计算" in page
 
 
-@pytest.mark.skipif(not HAS_BULLETIN, reason="publishing renders the bulletin (appraisal.bulletin lands from main)")
 def test_office_publishes_and_the_run_is_frozen(client, month: Month):
     client.force_login(month.world.office)
     response = client.post(run_url(month.run, "appraisal:publish"))
@@ -390,7 +389,6 @@ def test_the_published_bulletin_page_shows_the_doc_number(client, month: Month):
     assert 'id="bulletin-form"' not in page
 
 
-@pytest.mark.skipif(not HAS_BULLETIN, reason="appraisal.bulletin lands from main")
 def test_the_published_bulletin_downloads_the_stored_bytes(client, month: Month):
     run = publish(month.run, month.world.office)
     client.force_login(month.world.admin_a)
@@ -398,7 +396,6 @@ def test_the_published_bulletin_downloads_the_stored_bytes(client, month: Month)
     assert response.content == bytes(Run.objects.get(pk=run.pk).bulletin_docx)
 
 
-@pytest.mark.skipif(not HAS_BULLETIN, reason="appraisal.bulletin and core.officialdoc land from main")
 def test_the_pdf_download_or_the_message_without_libreoffice(client, month: Month):
     from chuangcheng.core.officialdoc import pdf_available
 
