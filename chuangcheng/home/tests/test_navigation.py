@@ -18,6 +18,9 @@ ORG = ["nav-units", "nav-people"]
 RESULTS = ["nav-results"]  # 检查结果: the roles with inspection records
 INSPECT = ["nav-patrols", "nav-checks"]  # 巡查计划 and 检查计划
 REST = [*MAP, *PLACES, *ORG]
+APPRAISAL = ["nav-appraisal", "nav-yearend"]  # 月度考核 and 年终评定: the county's readers
+COUNTY_REST = [*MAP, *PLACES, *APPRAISAL, *ORG]
+UNIT_REST = [*MAP, *PLACES, "nav-appraisal", *ORG]
 FIELD = ["nav-field"]  # the phone pages of inspections, for the roles that inspect
 
 
@@ -30,11 +33,14 @@ def nav_ids(client) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("office", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-indicators", *INSPECT, "nav-checklists", *REST, "nav-audit"]),
-        ("supervisor", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-indicators", *INSPECT, "nav-checklists", *REST]),
-        ("leader", [*COMMON_HEAD, *RESULTS, "nav-indicators", *INSPECT, *REST]),
-        ("admin_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *REST]),
-        ("handler_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *REST]),
+        (
+            "office",
+            [*COMMON_HEAD, *FIELD, *RESULTS, "nav-indicators", *INSPECT, "nav-checklists", *COUNTY_REST, "nav-audit"],
+        ),
+        ("supervisor", [*COMMON_HEAD, *FIELD, *RESULTS, "nav-indicators", *INSPECT, "nav-checklists", *COUNTY_REST]),
+        ("leader", [*COMMON_HEAD, *RESULTS, "nav-indicators", *INSPECT, *COUNTY_REST]),
+        ("admin_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *UNIT_REST]),
+        ("handler_a", [*COMMON_HEAD, *RESULTS, "nav-indicators", *UNIT_REST]),
         ("chief_a", [*COMMON_HEAD, *FIELD, *RESULTS, *INSPECT, *MAP, "nav-mine", *PLACES, *ORG]),
         ("inspector", [*COMMON_HEAD, *FIELD, *RESULTS, *INSPECT, *REST]),
         ("volunteer", [*COMMON_HEAD, *REST]),
@@ -52,7 +58,16 @@ def test_a_superuser_sees_the_ledger_and_the_audit_log(client, world):
 
     ids = nav_ids(client)
 
-    assert ids == [*COMMON_HEAD, *FIELD, *RESULTS, "nav-indicators", *INSPECT, "nav-checklists", *REST, "nav-audit"]
+    assert ids == [
+        *COMMON_HEAD,
+        *FIELD,
+        *RESULTS,
+        "nav-indicators",
+        *INSPECT,
+        "nav-checklists",
+        *COUNTY_REST,
+        "nav-audit",
+    ]
 
 
 def test_the_audit_link_opens_the_audit_log(client, world):
