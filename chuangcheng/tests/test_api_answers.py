@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 
 from chuangcheng.core.schemas import MAX_PAGE
@@ -90,11 +91,17 @@ def test_the_numbers_of_the_probe_are_refused_with_a_message(client, world, url)
 
 @pytest.mark.django_db
 def test_a_page_beyond_the_last_is_empty_not_an_error(client, world):
+    from chuangcheng.appraisal import services as appraisal
+
     client.force_login(world.office)
     lists = [path for method, path, p in integer_parameters(document(client)) if p["name"] == "page"]
+    today = timezone.localdate()
+    scheme = appraisal.scheme_create_default(by=world.office)
+    run = appraisal.month_run_create(scheme=scheme, by=world.office, year=today.year, month=today.month)
+    fillers = {**FILLERS, "run_id": run.pk, "unit_id": world.town_a.pk, "kind": "on_time_handle", "part": "den"}
 
     for path in lists:
-        url = path.format(**FILLERS)
+        url = path.format(**fillers)
         body = json_of(client.get(url, {"page": MAX_PAGE, "page_size": 10_000}))
         assert body["items"] == [] and body["count"] >= 0, path
     assert len(lists) >= 9
