@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from chuangcheng.core.schemas import MAX_PAGE
 
