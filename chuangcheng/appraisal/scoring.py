@@ -223,12 +223,17 @@ def score_unit(
             weights += spec.weight
     base = q2(weighted / weights) if weights else None
     total = None if base is None else max(Decimal("0"), q2(base + adjustment))
-    on_time = figures.get(ComponentKind.ON_TIME_HANDLE, {})
-    tie_keys: dict[str, Decimal] = {
-        TieBreak.ON_TIME_HANDLE.value: Decimal(on_time.get("value") or "-1"),
-        TieBreak.FEWER_OVERDUE.value: -Decimal(len(raw.overdue_open)),
+    return Scored(unit_id, group, figures, trace, base, adjustment, total, tie_keys(figures))
+
+
+def tie_keys(figures: dict[str, dict[str, Any]]) -> dict[str, Decimal]:
+    """What each tie-break rule compares, read from a unit's stored figures (higher first)."""
+    on_time = (figures.get(ComponentKind.ON_TIME_HANDLE) or {}).get("value")
+    overdue = (figures.get(ComponentKind.OVERDUE_OPEN) or {}).get("value") or "0"
+    return {
+        TieBreak.ON_TIME_HANDLE.value: Decimal(on_time or "-1"),
+        TieBreak.FEWER_OVERDUE.value: -Decimal(overdue),
     }
-    return Scored(unit_id, group, figures, trace, base, adjustment, total, tie_keys)
 
 
 def grade_for(total: Decimal | None, grades: Sequence[Sequence[Any]]) -> str:

@@ -41,6 +41,7 @@ from .scoring import (
     q2,
     rank_group,
     score_unit,
+    tie_keys,
 )
 
 RUN = pgettext("transition", "月度考核")
@@ -361,17 +362,8 @@ def rerank(run: Run) -> None:
         points = adjustments.get(result.unit_id) or Decimal("0")
         result.adjustment = q2(points)
         result.total = None if result.base_score is None else max(Decimal("0"), q2(result.base_score + points))
-        on_time = (result.figures.get(ComponentKind.ON_TIME_HANDLE) or {}).get("value")
-        overdue = (result.figures.get(ComponentKind.OVERDUE_OPEN) or {}).get("value") or "0"
         scored = Scored(
-            result.unit_id,
-            result.group,
-            {},
-            {},
-            result.base_score,
-            points,
-            result.total,
-            {"on_time_handle": Decimal(on_time or "-1"), "fewer_overdue": -Decimal(overdue)},
+            result.unit_id, result.group, {}, {}, result.base_score, points, result.total, tie_keys(result.figures)
         )
         by_group[result.group].append((result, scored))
     for pairs in by_group.values():

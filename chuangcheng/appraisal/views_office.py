@@ -271,7 +271,7 @@ def _bulletin_page(
         "form": form,
         "case_form": case_form,
         "picks": picks,
-        "pdf_ready": _pdf_available(),
+        "pdf_ready": pdf_available(),
         "published": run.status != RunStatus.DRAFT,
     }
     return render(request, "appraisal/bulletin.html", context, status=status)
@@ -282,10 +282,6 @@ def _pdf_of(run: Run) -> bytes | None:
     if not pdf_available():
         return None
     return docx_to_pdf(bulletin_bytes(run))
-
-
-def _pdf_available() -> bool:
-    return pdf_available()
 
 
 @login_required
@@ -316,11 +312,6 @@ def typical_remove(request: AuthedRequest, pk: int, item_pk: int) -> HttpRespons
     return redirect("appraisal:bulletin", run.pk)
 
 
-def _bulletin_bytes(run: Run) -> bytes:
-    """A published run's stored bytes (identical on every download); a draft's preview."""
-    return bulletin_bytes(run)
-
-
 def _bulletin_name(run: Run, extension: str) -> str:
     suffix = "" if run.status != RunStatus.DRAFT else _("（预览）")
     return f"{_('月度考核通报')}-{run.label}{suffix}.{extension}"
@@ -330,7 +321,7 @@ def _bulletin_name(run: Run, extension: str) -> str:
 @require_GET
 def bulletin_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
-    response = HttpResponse(_bulletin_bytes(run), content_type=DOCX_TYPE)
+    response = HttpResponse(bulletin_bytes(run), content_type=DOCX_TYPE)
     response["Content-Disposition"] = attachment(_bulletin_name(run, "docx"))
     return response
 
