@@ -11,6 +11,7 @@ nothing": no row added or changed in the tables an upload writes, no file added 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -24,8 +25,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from chuangcheng.api import api
+from chuangcheng.appraisal import services as appraisal_services
+from chuangcheng.appraisal.models import Adjustment, Run, UnitResult
 from chuangcheng.cases.models import Case, CaseEvent, CasePhoto
 from chuangcheng.cases.tests.conftest import SPOT
 from chuangcheng.core.tests import hostile_files as hostile
@@ -41,6 +45,7 @@ from chuangcheng.inspections.models import (
 )
 from chuangcheng.inspections.selectors import active_items, checklist_for_segment, checklist_for_site
 from chuangcheng.inspections.services import checklists_seed
+from chuangcheng.org.models import Unit
 from chuangcheng.places.models import Grid, RoadSegment, Shop, Site, SiteType
 from chuangcheng.places.services import site_save
 from chuangcheng.tests.sweeps.routes import all_routes
@@ -107,6 +112,7 @@ class Targets:
     campaign_code: str
     market: Site  # a 农贸市场 and a road segment with their checklists, for the phone form's photos
     road: RoadSegment
+    run: Run  # a draft month of the appraisal, for 加减分's evidence
 
 
 @dataclass(frozen=True)
@@ -301,6 +307,21 @@ ENDPOINTS: list[Endpoint] = [
         lambda c, t, f: c.post(f"/api/indicators/notices/{t.notice.pk}/reply", {"reply": "已整改", "files": [f]}),
     ),
     *_field(),
+    Endpoint(
+        "appraisal:adjustment_add",
+        "office",
+        "evidence",
+        lambda c, t, f: c.post(
+            reverse("appraisal:adjustment_add", args=[t.run.pk]),
+            {
+                "unit": str(t.run.results.get(unit__name="城关街道").unit_id),
+                "kind": "honour",
+                "points": "2",
+                "reason": "省级媒体正面报道",
+                "evidence": f,
+            },
+        ),
+    ),
 ]
 
 # The tables an upload writes, and the rows whose state it changes.
@@ -322,6 +343,7 @@ WRITTEN = (
     Inspection,
     InspectionResult,
     InspectionPhoto,
+    Adjustment,
 )
 
 
@@ -330,8 +352,10 @@ def _snapshot(media: Any, targets: Targets) -> tuple[Any, ...]:
     case = Case.objects.values_list("status", "version").get(pk=targets.case.pk)
     task = Task.objects.values_list("version", "percent").get(pk=targets.task.pk)
     notice = SupervisionNotice.objects.values_list("status").get(pk=targets.notice.pk)
+    run = Run.objects.values_list("version").get(pk=targets.run.pk)
+    results = list(UnitResult.objects.filter(run=targets.run).order_by("pk").values_list("adjustment", "total", "rank"))
     files = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media.exists() else []
-    return counts, case, task, notice, files
+    return counts, case, task, notice, run, results, files
 
 
 def _text(response: Any) -> str:
@@ -356,7 +380,18 @@ def targets(world, make, task_factory, campaign) -> Targets:
         campaign_code=campaign.code,
         market=market,
         road=RoadSegment.objects.get(),
+        run=_draft_run(),
     )
+
+
+def _draft_run() -> Run:
+    """This month's draft (the clock is frozen by ``make``; the county's units are older)."""
+    today = timezone.localdate()
+    Unit.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
+    scheme = appraisal_services.scheme_create_default(by=None)
+    run = appraisal_services.month_run_create(scheme=scheme, by=None, year=today.year, month=today.month)
+    assert run.results.count() == 5  # three departments, two towns
+    return run
 
 
 def test_the_sweep_knows_every_upload_endpoint():
