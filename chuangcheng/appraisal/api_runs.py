@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,13 +22,13 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, WithJsonSchema
 
 from chuangcheng.core.schemas import (
-    MAX_IDEMPOTENCY_KEY,
     ErrorOut,
     Id,
     NamedRef,
     Pagination,
     Text,
     idempotency_key_header,
+    require_idempotency_key,
 )
 from chuangcheng.org.types import AuthedRequest
 
@@ -53,8 +52,6 @@ router = Router(tags=["月度考核"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-# A retried 加减分 finds its first item by the key for this long (the client retries within minutes).
-KEY_TTL = 24 * 3600
 
 Part = Literal["num", "den"]
 
@@ -222,6 +219,7 @@ class AppraisalSchemeOut(Schema):
     black_bottom_n: int
     red_min_score: Decimal | None
     black_max_score: Decimal | None
+    red_needs_rate: bool = Field(description="只按数量计分的单位是否不上红榜")
     issuer: str
     doc_prefix: str
     recipients: str
@@ -429,15 +427,6 @@ def recompute(request: AuthedRequest, run_id: Id) -> Any:
     return _run_detail(request, found)
 
 
-def _require_key(raw: str | None) -> str:
-    key = (raw or "").strip()
-    if not key:
-        raise HttpError(400, _("缺少 Idempotency-Key 请求头：每次录入请生成一个唯一键，重试时使用同一个键"))
-    if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise HttpError(400, _("Idempotency-Key 不能超过 %(limit)d 个字符") % {"limit": MAX_IDEMPOTENCY_KEY})
-    return key
-
-
 @router.post(
     "/runs/{int:run_id}/adjustments",
     response={200: AppraisalAdjustmentOut, 201: AppraisalAdjustmentOut, **ERRORS},
@@ -457,9 +446,10 @@ def adjustment_add(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", include_in_schema=False),
 ) -> Any:
     found = _keeper_run(request, run_id)
-    key = _require_key(idempotency_key)
-    cache_key = f"appraisal.adjustment.{request.user.pk}.{found.pk}.{key}"
-    if (first_pk := cache.get(cache_key)) and (first := found.adjustments.filter(pk=first_pk).first()):
+    key = require_idempotency_key(idempotency_key, _("录入"))
+    if first := services.adjustment_with_key(request.user, key):
+        if first.run_id != found.pk:
+            raise HttpError(409, _("该幂等键已用于其他月份的加减分，请换一个键"))
         return Answer(200, first)
     result = found.results.select_related("unit").filter(unit_id=payload.unit).first()
     if result is None:
@@ -471,8 +461,8 @@ def adjustment_add(
         points=payload.points,
         reason=payload.reason,
         by=request.user,
+        idempotency_key=key,
     )
-    cache.set(cache_key, item.pk, KEY_TTL)
     return Answer(201, item)
 
 

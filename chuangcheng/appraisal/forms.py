@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,11 @@ class SchemeForm(forms.Form):
     )
     black_max_score = forms.DecimalField(
         label=_("黑榜分数线"), min_value=0, max_value=200, decimal_places=2, required=False
+    )
+    red_needs_rate = forms.BooleanField(
+        label=_("红榜须有办理实绩"),
+        required=False,
+        help_text=_("本月只按数量计分（无应结案件、样本不足等）的单位照常排名，但不上红榜"),
     )
     issuer = forms.CharField(label=_("发文机关标志"), max_length=60)
     doc_prefix = forms.CharField(label=_("发文字号前缀"), max_length=20)
@@ -186,12 +192,16 @@ class AdjustmentForm(forms.Form):
     )
     reason = forms.CharField(label=_("事由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(label=_("佐证材料"), required=False, help_text=_("PDF、图片、Word/Excel/WPS 文件"))
+    # A double click or a resent form carries the same key: one item (see services.adjustment_add).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args: Any, run: Run, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(r.unit_id, r.unit_name) for r in run.results.order_by("group", "unit_name")]
         self.fields["unit"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
         self.units = {r.unit_id: r.unit for r in run.results.select_related("unit")}
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4().hex
 
     def clean_evidence(self) -> EvidenceUpload | None:
         upload = self.cleaned_data.get("evidence")

@@ -56,6 +56,11 @@ class Scheme(TimeStampedModel):
     black_max_score = models.DecimalField(
         _("黑榜分数线"), max_digits=6, decimal_places=2, null=True, blank=True, help_text=_("低于此分也上黑榜")
     )
+    red_needs_rate = models.BooleanField(
+        _("红榜须有办理实绩"),
+        default=True,
+        help_text=_("本月只按数量计分（无应结案件、样本不足等）的单位照常排名，但不上红榜"),
+    )
     issuer = models.CharField(_("发文机关标志"), max_length=60, default="县创建工作领导小组办公室")
     doc_prefix = models.CharField(_("发文字号前缀"), max_length=20, default="县创建办")
     recipients = models.CharField(_("主送机关"), max_length=200, default="各乡镇人民政府、街道办事处，县直各有关单位")
@@ -228,11 +233,16 @@ class Adjustment(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A retried submission (double click, weak signal, API retry) carries the same key: one item.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("加减分")
         verbose_name_plural = _("加减分")
         ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="adjustment_key_unique_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.points:+}"

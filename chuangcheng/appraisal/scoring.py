@@ -202,6 +202,7 @@ class Scored:
     group_size: int = 0
     grade: str = ""
     board: str = ""
+    red_eligible: bool = True
 
 
 def score_unit(
@@ -234,6 +235,19 @@ def tie_keys(figures: dict[str, dict[str, Any]]) -> dict[str, Decimal]:
         TieBreak.ON_TIME_HANDLE.value: Decimal(on_time or "-1"),
         TieBreak.FEWER_OVERDUE.value: -Decimal(overdue),
     }
+
+
+# Components that score a count, not how well the unit handled its work: a unit with no case due
+# (or too few to rate) scores full marks on them alone.
+COUNT_KINDS = frozenset({ComponentKind.CASE_COUNT, ComponentKind.OVERDUE_OPEN})
+
+
+def red_eligible(figures: dict[str, dict[str, Any]]) -> bool:
+    """May the unit enter the 红榜: at least one rate (处置、结案、任务、督办、检查…) was scored this
+    month. A unit rated by counts alone is ranked as usual but stays off the 红榜."""
+    return any(
+        kind not in COUNT_KINDS and figure.get("state") == FigureState.SCORED for kind, figure in figures.items()
+    )
 
 
 def grade_for(total: Decimal | None, grades: Sequence[Sequence[Any]]) -> str:
@@ -271,20 +285,27 @@ def assign_boards(
     red_min_score: Decimal | None,
     black_max_score: Decimal | None,
 ) -> None:
-    """红榜: rank ≤ N (and at least the red score, if set); 黑榜: the bottom N ranks (ties included)
-    or below the black score line. Each board takes at most half of a small group, so a group of
-    two has one red and one black; a unit is on one board at most (red wins)."""
+    """红榜: the best N ranks among the units eligible for it (ties included), within the upper half
+    of the group (and at least the red score, if set); 黑榜: the bottom N ranks (ties included) or
+    below the black score line. Each board takes at most half of a small group, so a group of two
+    has one red and one black; a unit is on one board at most (red wins)."""
     ranked = [row for row in rows if row.rank is not None]
     if not ranked:
         return
     size = len(ranked)
     red_top_n = min(red_top_n, size // 2)
     black_bottom_n = min(black_bottom_n, size // 2)
+    eligible_ranks = sorted(row.rank or 0 for row in ranked if row.red_eligible)
+    red_to = eligible_ranks[min(red_top_n, len(eligible_ranks)) - 1] if red_top_n and eligible_ranks else 0
     worst_ranks = sorted((row.rank or 0 for row in ranked), reverse=True)
     black_from = worst_ranks[black_bottom_n - 1] if black_bottom_n else None
     for row in ranked:
         assert row.rank is not None and row.total is not None
-        red = row.rank <= red_top_n and (red_min_score is None or row.total >= red_min_score)
+        red = (
+            row.red_eligible
+            and row.rank <= min(red_to, size // 2)
+            and (red_min_score is None or row.total >= red_min_score)
+        )
         black = (black_from is not None and row.rank >= black_from) or (
             black_max_score is not None and row.total < black_max_score
         )

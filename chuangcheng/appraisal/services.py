@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,7 @@ from .scoring import (
     grade_for,
     q2,
     rank_group,
+    red_eligible,
     score_unit,
     tie_keys,
 )
@@ -190,6 +191,7 @@ def scheme_snapshot(scheme: Scheme) -> dict[str, Any]:
         "black_bottom_n": scheme.black_bottom_n,
         "red_min_score": None if scheme.red_min_score is None else str(scheme.red_min_score),
         "black_max_score": None if scheme.black_max_score is None else str(scheme.black_max_score),
+        "red_needs_rate": scheme.red_needs_rate,
         "components": [spec.as_json() for spec in scheme_specs(scheme)],
     }
 
@@ -363,7 +365,15 @@ def rerank(run: Run) -> None:
         result.adjustment = q2(points)
         result.total = None if result.base_score is None else max(Decimal("0"), q2(result.base_score + points))
         scored = Scored(
-            result.unit_id, result.group, {}, {}, result.base_score, points, result.total, tie_keys(result.figures)
+            result.unit_id,
+            result.group,
+            {},
+            {},
+            result.base_score,
+            points,
+            result.total,
+            tie_keys(result.figures),
+            red_eligible=red_eligible(result.figures) or not snapshot.get("red_needs_rate", True),
         )
         by_group[result.group].append((result, scored))
     for pairs in by_group.values():
@@ -414,9 +424,16 @@ def adjustment_add(
     by: Person,
     evidence: Any = None,
     evidence_name: str = "",
+    idempotency_key: str | None = None,
 ) -> Adjustment:
-    """加分/扣分 on a draft: a reason is required; the ranking follows at once."""
+    """加分/扣分 on a draft: a reason is required; the ranking follows at once.
+
+    With an ``idempotency_key`` a retried submission returns the person's first item with that
+    key (keys are per person, like cases' and reports'); a key already used on another run is refused.
+    """
     require_keeper(by)
+    if idempotency_key and (existing := adjustment_with_key(by, idempotency_key)):
+        return _same_run(existing, run)
     run = _draft_for_update(run)
     if kind not in AdjustmentKind.values:
         raise DomainError(_("请选择加减分类型"))
@@ -425,14 +442,36 @@ def adjustment_add(
     if not run.results.filter(unit=unit).exists():
         raise DomainError(_("该单位不在本次考核范围内"))
     reason = require_text(reason, _("加减分事由"))
-    item = Adjustment(run=run, unit=unit, kind=kind, points=points, reason=reason, created_by=by)
+    item = Adjustment(
+        run=run, unit=unit, kind=kind, points=points, reason=reason, created_by=by, idempotency_key=idempotency_key
+    )
     if evidence is not None:
         item.evidence.save(evidence_name or "evidence", evidence, save=False)
         item.evidence_name = evidence_name
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # A retry racing the first submission loses on the key.
+        if item.evidence:
+            item.evidence.delete(save=False)
+        if idempotency_key and (first := adjustment_with_key(by, idempotency_key)):
+            return _same_run(first, run)
+        raise
     rerank(run)
     data = {"unit": str(unit), "points": str(points), "reason": reason}
     log_action(run, "appraisal.adjustment.add", by=by, data=data)
+    return item
+
+
+def adjustment_with_key(by: Person, key: str) -> Adjustment | None:
+    """The item this person already entered with this key."""
+    return Adjustment.objects.filter(created_by=by, idempotency_key=key).first()
+
+
+def _same_run(item: Adjustment, run: Run) -> Adjustment:
+    if item.run_id != run.pk:
+        raise DomainError(_("该幂等键已用于其他月份的加减分，请换一个键"))
     return item
 
 

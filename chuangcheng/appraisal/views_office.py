@@ -149,6 +149,7 @@ def adjustment_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 evidence=ContentFile(upload.data) if upload else None,
                 evidence_name=upload.name if upload else "",
+                idempotency_key=data["idempotency_key"] or None,
             )
             messages.success(request, _("加减分已录入，排名已更新"))
             return redirect("appraisal:run", run.pk)

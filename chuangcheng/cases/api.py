@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.photos import ProcessedPhoto, process_photo
-from chuangcheng.core.schemas import MAX_IDEMPOTENCY_KEY, Id, Pagination, idempotency_key_header
+from chuangcheng.core.schemas import Id, Pagination, idempotency_key_header, require_idempotency_key
 from chuangcheng.org.types import AuthedRequest
 
 from . import routing, selectors, services
@@ -42,7 +42,6 @@ router = Router(tags=["案卷"])
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_PHOTOS = 9
-MAX_KEY_LENGTH = MAX_IDEMPOTENCY_KEY
 KEY_HELP = "客户端生成的唯一键（对当前用户唯一即可），最长 64 字符"
 
 
@@ -163,7 +162,7 @@ def create(
     # The same roles as the report page: the service also serves anonymous citizens, so it cannot ask.
     if not can_report(request.user):
         raise DomainError(_("您没有上报问题的权限"), code="forbidden")
-    key = _require_key(idempotency_key)
+    key = require_idempotency_key(idempotency_key, _("上报"))
     processed = _process_all(photos or [])
     case, created = services.case_report(
         by=request.user,
@@ -174,15 +173,6 @@ def create(
     )
     # created False: a retry, and the service returned the case this user's first submission made.
     return Answer(201 if created else 200, case)  # the reporter's own case, with its relations already loaded
-
-
-def _require_key(raw: str | None) -> str:
-    key = (raw or "").strip()
-    if not key:
-        raise HttpError(400, _("缺少 Idempotency-Key 请求头：每次上报请生成一个唯一键，重试时使用同一个键"))
-    if len(key) > MAX_KEY_LENGTH:
-        raise HttpError(400, _("Idempotency-Key 不能超过 %(limit)d 个字符") % {"limit": MAX_KEY_LENGTH})
-    return key
 
 
 def _process_all(photos: list[UploadedFile]) -> list[ProcessedPhoto]:

@@ -8,7 +8,9 @@ walks the OpenAPI document and fails on any integer input without both bounds.
 
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination
 
 # The largest integer a query can carry: BigAutoField ids, SQLite's INTEGER, PostgreSQL's bigint.
@@ -68,3 +70,16 @@ def idempotency_key_header(description: str) -> dict[str, Any]:
     schema = {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY, "pattern": r"\S"}
     parameter = {"in": "header", "name": "Idempotency-Key", "required": True, "schema": schema}
     return {"parameters": [{**parameter, "description": description}]}
+
+
+def require_idempotency_key(raw: str | None, action: str) -> str:
+    """The ``Idempotency-Key`` header of an ``action`` (上报, 报送, 录入…), or a 400 saying how to make one."""
+    key = (raw or "").strip()
+    if not key:
+        raise HttpError(
+            400,
+            _("缺少 Idempotency-Key 请求头：每次%(action)s请生成一个唯一键，重试时使用同一个键") % {"action": action},
+        )
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise HttpError(400, _("Idempotency-Key 不能超过 %(limit)d 个字符") % {"limit": MAX_IDEMPOTENCY_KEY})
+    return key

@@ -19,14 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja import Status as Answer
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.evidence import EvidenceUpload, check_evidence
 from chuangcheng.core.schemas import (
-    MAX_IDEMPOTENCY_KEY,
     ErrorOut,
     Id,
     NamedRef,
@@ -34,6 +32,7 @@ from chuangcheng.core.schemas import (
     Percent,
     Text,
     idempotency_key_header,
+    require_idempotency_key,
 )
 from chuangcheng.org.types import AuthedRequest
 
@@ -49,7 +48,6 @@ router = Router(tags=["创建任务"])
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_FILES = 10
-MAX_KEY_LENGTH = MAX_IDEMPOTENCY_KEY
 MAX_REPLY_DAYS = 60  # the range services.notice_issue accepts
 
 
@@ -336,15 +334,6 @@ def _detail(request: AuthedRequest, task: Task) -> Task:
     return task
 
 
-def _require_key(raw: str | None) -> str:
-    key = (raw or "").strip()
-    if not key:
-        raise HttpError(400, _("缺少 Idempotency-Key 请求头：每次报送请生成一个唯一键，重试时使用同一个键"))
-    if len(key) > MAX_KEY_LENGTH:
-        raise HttpError(400, _("Idempotency-Key 不能超过 %(limit)d 个字符") % {"limit": MAX_KEY_LENGTH})
-    return key
-
-
 def _checked(files: list[UploadedFile] | None) -> list[EvidenceUpload]:
     """Check every file before anything is written: one bad file refuses the whole submission."""
     files = files or []
@@ -487,7 +476,7 @@ def report(
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", include_in_schema=False),
 ) -> Answer[ProgressReport]:
-    key = _require_key(idempotency_key)
+    key = require_idempotency_key(idempotency_key, _("报送"))
     task = _task(request, task_id)
     checked = _checked(files)
     made, created = services.report_progress(

@@ -4,8 +4,12 @@
 # ruff: noqa: F811
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.core.cache import cache
+
+from chuangcheng.appraisal import services
 from chuangcheng.appraisal.choices import ComponentKind, RunStatus
 from chuangcheng.appraisal.models import Adjustment, Run
 
@@ -79,6 +83,35 @@ def test_an_adjustment_is_idempotent_by_its_key_and_reranks(client, month: Month
     removed = client.delete(f"{url}/{first.json()['id']}")
     assert removed.status_code == 204
     assert town_ranks(client.get(f"{API}/runs/{month.run.pk}").json()) == {"城关街道": 1, "城南街道": 2}
+
+
+def test_a_retried_adjustment_finds_its_first_item_after_the_cache_is_gone(client, month: Month):
+    """The key lives with the item, not in a per-process cache: another worker, a restart, a day later."""
+    world = month.world
+    client.force_login(world.office)
+    url = f"{API}/runs/{month.run.pk}/adjustments"
+    body = {"unit": world.town_b.pk, "kind": "honour", "points": "3", "reason": "获省级表彰"}
+    first = client.post(url, body, "application/json", headers={"Idempotency-Key": "retry-after-restart"})
+    cache.clear()
+    again = client.post(url, body, "application/json", headers={"Idempotency-Key": "retry-after-restart"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert Adjustment.objects.get().pk == again.json()["id"]
+
+
+def test_a_key_used_on_another_month_is_refused(client, month: Month):
+    world = month.world
+    client.force_login(world.office)
+    body = {"unit": world.town_b.pk, "kind": "honour", "points": "3", "reason": "获省级表彰"}
+    client.post(f"{API}/runs/{month.run.pk}/adjustments", body, "application/json", headers={"Idempotency-Key": "k-9"})
+    other = services.run_create(
+        scheme=month.run.scheme, by=world.office, start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 1)
+    )
+    refused = client.post(
+        f"{API}/runs/{other.pk}/adjustments", body, "application/json", headers={"Idempotency-Key": "k-9"}
+    )
+    assert refused.status_code == 409
+    assert "已用于其他月份" in refused.json()["detail"]
+    assert list(Adjustment.objects.values_list("run_id", flat=True)) == [month.run.pk]
 
 
 def test_a_bad_adjustment_is_refused_and_nothing_changes(client, month: Month):

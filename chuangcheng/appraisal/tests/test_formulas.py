@@ -34,6 +34,7 @@ import pytest
 
 from chuangcheng.appraisal import services
 from chuangcheng.appraisal.models import UnitResult
+from chuangcheng.appraisal.scoring import Scored, assign_boards, rank_group
 from chuangcheng.cases import services as cases
 from chuangcheng.indicators import services as ledger
 from chuangcheng.indicators.choices import CampaignKind, NodeLevel, TitleLevel
@@ -189,6 +190,48 @@ def test_every_component_of_every_unit(november: County) -> None:
     assert results[w.office_unit.pk].rank == results[w.supervision_unit.pk].rank == 1
     assert results[w.housing.pk].rank == 3
     assert results[w.town_b.pk].rank == 1 and results[w.town_a.pk].rank == 2
+
+
+def test_a_unit_rated_by_counts_alone_is_ranked_but_stays_off_the_red_board(november: County) -> None:
+    """城南街道 leads the towns on 立案数 and 超期未处置 alone (its two cases are too few to rate), and
+    the two offices had no case at all: none of them is on the 红榜. 县住建局, the one department
+    with rates, is last of three, so not in the upper half: no department is red either."""
+    w = november.world
+    run = run_november(november)
+    results = {r.unit_id: r for r in run.results.all()}
+    assert results[w.town_b.pk].rank == 1 and results[w.town_b.pk].board == ""
+    assert results[w.town_a.pk].board == "black"
+    assert [results[u.pk].board for u in (w.office_unit, w.supervision_unit, w.housing)] == ["", "", "black"]
+
+    # The office may turn the rule off (the scheme's setting, frozen into the run at its computing).
+    scheme = run.scheme
+    scheme.red_needs_rate = False
+    scheme.save()
+    services.run_recompute(run=run, by=w.office)
+    results = {r.unit_id: r for r in run.results.all()}
+    assert results[w.town_b.pk].board == "red"
+    assert results[w.office_unit.pk].board == results[w.supervision_unit.pk].board == "red"
+
+
+def _row(unit_id: int, total: str, eligible: bool = True) -> Scored:
+    return Scored(unit_id, "department", {}, {}, Decimal(total), Decimal(0), Decimal(total), {}, red_eligible=eligible)
+
+
+def test_the_red_board_passes_over_ineligible_units_within_the_upper_half() -> None:
+    """Twelve departments, the first three with no case due (100, not eligible): the 红榜's three seats
+    go to the next three, a tie at the third seat takes both; nobody below the middle."""
+    rows = [_row(i, "100", eligible=False) for i in (1, 2, 3)]
+    rows += [_row(4, "95"), _row(5, "93"), _row(6, "90"), _row(7, "90"), _row(8, "80"), _row(9, "70"), _row(10, "60")]
+    rows += [_row(11, "55"), _row(12, "50")]
+    rank_group(rows, "shared")
+    assign_boards(rows, red_top_n=3, black_bottom_n=2, red_min_score=None, black_max_score=None)
+    assert [r.unit_id for r in rows if r.board == "red"] == [4, 5, 6, 7]
+    assert [r.unit_id for r in rows if r.board == "black"] == [11, 12]
+
+    few = [_row(1, "100", eligible=False), _row(2, "100", eligible=False), _row(3, "99"), _row(4, "50")]
+    rank_group(few, "shared")
+    assign_boards(few, red_top_n=3, black_bottom_n=1, red_min_score=None, black_max_score=None)
+    assert [r.board for r in few] == ["", "", "", "black"]  # 3rd of 4 is below the upper half
 
 
 def test_traced_ids_are_the_cases_counted(november: County) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -76,6 +77,26 @@ def test_the_run_page_ranks_the_towns_and_a_deduction_changes_the_ranking(client
     after = client.get(run_url(month.run)).content.decode()
     assert town_order(after) == ["城南街道", "城关街道"]
     assert "被省电视台曝光" in after
+
+
+def test_a_double_clicked_adjustment_is_entered_once(client, month: Month):
+    world = month.world
+    client.force_login(world.office)
+    page = client.get(run_url(month.run)).content.decode()
+    key = re.search(r'name="idempotency_key" value="(\w+)"', page)
+    assert key is not None
+    body = {
+        "unit": world.town_a.pk,
+        "kind": AdjustmentKind.MEDIA,
+        "points": "-5",
+        "reason": "被曝光",
+        "idempotency_key": key[1],
+    }
+    first = client.post(run_url(month.run, "appraisal:adjustment_add"), body)
+    second = client.post(run_url(month.run, "appraisal:adjustment_add"), body)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Adjustment.objects.filter(run=month.run).count() == 1
+    assert month.run.results.get(unit=world.town_a).adjustment == Decimal("-5")
 
 
 @pytest.mark.parametrize(

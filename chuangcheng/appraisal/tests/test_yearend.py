@@ -27,11 +27,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from chuangcheng.appraisal import services
 from chuangcheng.appraisal import services_yearend as yearend_services
-from chuangcheng.appraisal.choices import AdjustmentKind, RunStatus, YearEndKind, YearEndStatus
+from chuangcheng.appraisal.choices import AdjustmentKind, YearEndKind, YearEndStatus
 from chuangcheng.appraisal.models import Run, Scheme, YearEndList, default_year_end_rules
 from chuangcheng.cases import services as case_services
 from chuangcheng.cases.choices import Source
@@ -68,17 +67,6 @@ class YearWorld:
 # ---- the boards: published runs -------------------------------------------------------------------
 
 
-def publish(run: Run) -> Run:
-    """Publish a run for these tests only: ``services.run_publish`` needs the bulletin renderer,
-    which is not on main yet. Replace with ``services.run_publish(run=run, by=office)`` when it lands."""
-    if run.correction_of_id:
-        Run.objects.filter(pk=run.correction_of_id).update(status=RunStatus.SUPERSEDED)
-    services.rerank(run)
-    Run.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED, published_at=timezone.now())
-    run.refresh_from_db()
-    return run
-
-
 def adjust(run: Run, world: World, points: dict[Unit, int]) -> None:
     for unit, value in points.items():
         if value:
@@ -113,11 +101,11 @@ def make_runs(world: World, scheme: Scheme) -> None:
         if month == 2:  # first published with 县住建局 black, then corrected
             points[world.housing] = -30
         adjust(run, world, points)
-        publish(run)
+        services.run_publish(run=run, by=world.office)
     first = Run.objects.get(scheme=scheme, period_start=dt.date(2026, 2, 1))
     correction = services.run_correct(run=first, by=world.office, reason="县住建局扣分有误")
     services.adjustment_remove(item=correction.adjustments.get(unit=world.housing), by=world.office)
-    publish(correction)
+    services.run_publish(run=correction, by=world.office)
     draft = services.month_run_create(scheme=scheme, by=world.office, year=2026, month=10)
     adjust(draft, world, {world.office_unit: -30})
 
@@ -244,6 +232,8 @@ def year_world(request: pytest.FixtureRequest, db: None) -> Iterator[YearWorld]:
         Category.objects.filter(name="暴露垃圾").update(auto_dispatch=False)
         scheme = services.scheme_create_default(by=world.office, year=2026)
         scheme.red_top_n, scheme.black_bottom_n, scheme.black_max_score = 1, 0, Decimal("80")
+        # The departments have no cases: the boards here follow the 加减分 alone.
+        scheme.red_needs_rate = False
         scheme.year_end_rules = {**default_year_end_rules(), "person_min_reports": 3, "chief_min_rounds": 2}
         scheme.save()
         make_tasks(world)
@@ -352,12 +342,11 @@ def test_leaving_an_entry_out_needs_a_note(year_world: YearWorld) -> None:
 def test_confirming_numbers_the_list_and_makes_it_read_only(year_world: YearWorld) -> None:
     w = year_world.world
     praise = yearend_services.year_end_build(scheme=year_world.scheme, year=2026, kind=YearEndKind.PRAISE, by=w.office)
-    # The bulletins share the counter: nine months and a correction were published (without numbers
-    # here), so the list gets the counter's next number.
+    # The bulletins share the counter: nine months and a correction took 1–10, so the list is 11.
     confirmed = yearend_services.year_end_confirm(year_list=praise, by=w.office)
 
     assert confirmed.status == YearEndStatus.CONFIRMED
-    assert confirmed.doc_number == "县创建办〔2026〕1号"
+    assert confirmed.doc_number == "县创建办〔2026〕11号"
     assert confirmed.confirmed_by == w.office and confirmed.confirmed_at == TODAY
     with pytest.raises(DomainError, match="已确认"):
         yearend_services.year_end_entry_toggle(
@@ -370,7 +359,7 @@ def test_confirming_numbers_the_list_and_makes_it_read_only(year_world: YearWorl
     blame = yearend_services.year_end_build(
         scheme=year_world.scheme, year=2026, kind=YearEndKind.ACCOUNTABILITY, by=w.office
     )
-    assert yearend_services.year_end_confirm(year_list=blame, by=w.office).doc_number == "县创建办〔2026〕2号"
+    assert yearend_services.year_end_confirm(year_list=blame, by=w.office).doc_number == "县创建办〔2026〕12号"
 
 
 def test_only_the_office_builds_and_reviews(year_world: YearWorld) -> None:
