@@ -13,12 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from chuangcheng.cases.choices import PhotoKind
 from chuangcheng.cases.models import Case
+from chuangcheng.core.workcalendar import is_workday
 from chuangcheng.org.choices import Role, UnitGroup
 from chuangcheng.org.models import Person
 
@@ -101,13 +105,26 @@ def build_appraisal(*, today: dt.date) -> AppraisalSummary:
             _typical_cases(run, office)
             texts = {"summary": summary_text(run, previous), "typical_intro": TYPICAL_INTRO}
             services.bulletin_text_save(run=run, by=office, texts={**texts, "requirements": REQUIREMENTS})
-            previous = services.run_publish(run=run, by=office)
+            previous = services.run_publish(run=run, by=office, at=_publication_moment(run.period_end))
         summary.published += 1
     draft = services.month_run_create(scheme=scheme, by=office, year=today.year, month=today.month)
     services.comment_add(run=draft, by=office, text="月中数据，月底前重新计算后再审核发布。")
     summary.drafts += 1
     summary.units = draft.results.count()
     return summary
+
+
+def _publication_moment(period_end: dt.date) -> dt.datetime:
+    """The month's bulletin goes out on the fifth working day after the month, at 10:00 (or now, for
+    last month when that day is still ahead)."""
+    day, workdays = period_end, 0
+    while True:
+        if is_workday(day):
+            workdays += 1
+            if workdays == 5:
+                break
+        day += dt.timedelta(days=1)
+    return min(dt.datetime.combine(day, dt.time(10), tzinfo=ZoneInfo(settings.TIME_ZONE)), timezone.now())
 
 
 def _office() -> Person:

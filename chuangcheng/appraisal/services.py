@@ -536,9 +536,10 @@ def _next_doc_number(prefix: str, year: int) -> str:
 
 
 @transaction.atomic
-def run_publish(*, run: Run, by: Person) -> Run:
+def run_publish(*, run: Run, by: Person, at: dt.datetime | None = None) -> Run:
     """Freeze the draft: it becomes the period's answer (a correction supersedes the old one),
-    gets its 发文字号 and bulletin bytes, and every ranked unit is told."""
+    gets its 发文字号 and bulletin bytes, and every ranked unit is told. ``at`` (the demo's
+    history) dates the publication and the bulletin; it may not lie before the period's end."""
     from .bulletin import render_bulletin
 
     require_keeper(by)
@@ -546,7 +547,9 @@ def run_publish(*, run: Run, by: Person) -> Run:
     _require_draft(run)
     if not run.results.exists():
         raise DomainError(_("本次考核没有参评单位，不能发布"))
-    now = timezone.now()
+    now = at or timezone.now()
+    if at is not None and timezone.localdate(at) < run.period_end:
+        raise DomainError(_("发布日期不能早于考核期结束"))
     superseded = None
     if run.correction_of_id:
         superseded = Run.objects.select_for_update().get(pk=run.correction_of_id)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from chuangcheng.appraisal.choices import Board, RunStatus
 from chuangcheng.appraisal.demo import build_appraisal
@@ -54,8 +55,13 @@ def test_the_demo_publishes_six_months_and_keeps_this_month_as_a_draft(demo) -> 
     draft = Run.objects.get(status=RunStatus.DRAFT)
     assert (draft.period_start, draft.period_end) == (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
     assert (demo.published, demo.drafts) == (6, 1)
+    # Each bulletin is dated the fifth working day after its month (October's: 11月6日; 国庆 holidays
+    # push September's to 10月13日), not the day the demo was built.
+    assert [r.doc_date for r in published][-2:] == [dt.date(2026, 10, 13), dt.date(2026, 11, 6)]
+    assert len({r.doc_date for r in published}) == 6
     for run in published:
         assert run.doc_number and run.bulletin_docx
+        assert run.published_at is not None and timezone.localdate(run.published_at) == run.doc_date
         assert run.overview["dispatched"] > 200, run.label
         assert run.adjustments.filter(points__gt=0).count() == 1
         assert run.adjustments.filter(points__lt=0).count() == 1

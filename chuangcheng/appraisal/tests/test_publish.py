@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from decimal import Decimal
@@ -85,3 +86,15 @@ def test_publishing_twice_or_a_units_post_is_refused(november) -> None:  # noqa:
         services.run_publish(run=run, by=w.office)
     with pytest.raises(DomainError):
         services.adjustment_add(run=run, unit=w.town_a, kind="praise", points=Decimal("1"), reason="表扬", by=w.office)
+
+
+def test_a_publication_moment_dates_the_bulletin_but_not_before_the_month_ends(november) -> None:  # noqa: F811
+    from chuangcheng.core.errors import DomainError
+
+    c, w = november, november.world
+    run = run_november(c)
+    with pytest.raises(DomainError, match="不能早于考核期结束"):
+        services.run_publish(run=run, by=w.office, at=at(11, 30, 10))
+    published = services.run_publish(run=run, by=w.office, at=at(12, 3, 10))
+    assert published.doc_date == dt.date(2026, 12, 3)
+    assert "2026年12月3日" in "\n".join(p.text for p in Document(io.BytesIO(bytes(published.bulletin_docx))).paragraphs)
