@@ -19,6 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from chuangcheng.appraisal import services as appraisal
+from chuangcheng.appraisal.choices import AdjustmentKind, YearEndKind
+from chuangcheng.appraisal.models import Scheme, default_year_end_rules
+from chuangcheng.appraisal.services_yearend import year_end_build, year_end_entry_toggle
 from chuangcheng.cases import services as cases
 from chuangcheng.cases.choices import Source
 from chuangcheng.cases.models import Case, Category
@@ -419,20 +423,14 @@ def build(w: World) -> HostileWorld:
     hostile.inspections = _inspections(w, h, site, hostile.checklist_item)
     _patrols(segment, site, person)
     _field(w, h, site, segment, hostile.checklist_item)
-    hostile.appraisal = _appraisal(w, h, case_list[0])
+    hostile.appraisal = _appraisal(w, h, case_list[0], person)
     return hostile
 
 
-def _appraisal(w: World, h: Hostile, case: Case) -> dict:
+def _appraisal(w: World, h: Hostile, case: Case, person: Person) -> dict:
     """This month's 月度考核 with a hostile town, scheme and component name, a 加减分 reason, the
     bulletin's texts and a 典型问题 note; published, then corrected (with a hostile reason) into a
     draft that carries a hostile comment. The charts draw the unit and component names."""
-    import importlib.util
-
-    from chuangcheng.appraisal import services as appraisal
-    from chuangcheng.appraisal.choices import AdjustmentKind, RunStatus
-    from chuangcheng.appraisal.models import Run
-
     town = unit_create(
         name=h("appraisal town name", 100), code="T09", kind=UnitKind.TOWN, group=UnitGroup.TOWN, parent=w.county
     )
@@ -448,14 +446,27 @@ def _appraisal(w: World, h: Hostile, case: Case) -> dict:
     texts = {key: h(f"bulletin {key}") for key in ("summary", "typical_intro", "requirements")}
     appraisal.bulletin_text_save(run=run, by=w.office, texts=texts)
     appraisal.typical_case_add(run=run, case=case, by=w.office, note=h("typical case note", 300))
-    if importlib.util.find_spec("chuangcheng.appraisal.bulletin") is not None:
-        run = appraisal.run_publish(run=run, by=w.office)
-    else:  # until the bulletin module lands: the state publishing leaves
-        Run.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED, doc_number="县创建办〔2026〕1号")
-        run.refresh_from_db()
+    run = appraisal.run_publish(run=run, by=w.office)
     draft = appraisal.run_correct(run=run, by=w.office, reason=h("correction reason"))
     appraisal.comment_add(run=draft, by=w.office, text=h("appraisal comment"), unit=town)
-    return {"scheme": scheme.pk, "run": run.pk, "draft": draft.pk, "unit": town.pk}
+    return {
+        "scheme": scheme.pk,
+        "run": run.pk,
+        "draft": draft.pk,
+        "unit": town.pk,
+        "year_end": _year_end(w, h, scheme, person),
+    }
+
+
+def _year_end(w: World, h: Hostile, scheme: Scheme, person: Person) -> int:
+    """This year's 表彰 list: rules that praise every 巡查员 and 义务管理员 put the hostile person (an
+    inspector of the hostile street) on it; its entry is left out with a hostile note."""
+    scheme.year_end_rules = {**default_year_end_rules(), "person_min_reports": 0, "person_min_patrol_rate": 0}
+    scheme.save(update_fields=["year_end_rules"])
+    year_list = year_end_build(scheme=scheme, year=timezone.localdate().year, kind=YearEndKind.PRAISE, by=w.office)
+    entry = year_list.entries.get(person=person)
+    year_end_entry_toggle(entry=entry, included=False, note=h("year-end note", 300), by=w.office)
+    return year_list.pk
 
 
 def _patrols(segment: RoadSegment, site: Site, person: Person) -> None:

@@ -141,7 +141,7 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
 
 def _appraisal_pages(hw: hostile_world.HostileWorld) -> list[str]:
     """月度考核: the list, the scheme, the published run and its correction draft, the hostile
-    town's figures and traced list, both bulletin pages, 我的考核."""
+    town's figures and traced list, both bulletin pages, 我的考核; 年终评定 with the hostile person."""
     a = hw.appraisal
     run, draft, unit = a["run"], a["draft"], a["unit"]
     return [
@@ -155,6 +155,8 @@ def _appraisal_pages(hw: hostile_world.HostileWorld) -> list[str]:
         f"/appraisal/runs/{run}/units/{unit}/trace/on_time_handle/den/",
         f"/appraisal/runs/{run}/bulletin/",
         f"/appraisal/runs/{draft}/bulletin/",
+        "/appraisal/year-end/",
+        f"/appraisal/year-end/{a['year_end']}/",
     ]
 
 

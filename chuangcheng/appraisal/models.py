@@ -37,6 +37,12 @@ def default_year_end_rules() -> dict[str, int]:
         "accountability_task_overdue_days": 30,
         "person_min_reports": 20,
         "person_min_patrol_rate": 95,
+        # 路长: their segments' case rounds and inspection scores over the year.
+        "chief_min_rounds": 5,
+        "chief_praise_min_on_time_rate": 90,
+        "chief_praise_min_inspection_score": 85,
+        "chief_accountability_max_on_time_rate": 60,
+        "chief_accountability_max_inspection_score": 60,
     }
 
 

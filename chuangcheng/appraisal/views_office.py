@@ -8,7 +8,7 @@ calls one service; the service checks the right (403) and the state (a Chinese m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -130,31 +130,44 @@ def recompute(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("appraisal:run", run.pk)
 
 
+def _run_form(
+    request: AuthedRequest, run: Run, form: Any, name: str, act: Callable[[dict[str, Any]], Any], done: str
+) -> HttpResponse:
+    """One office form on the run page: valid → the service (whose ``DomainError`` lands on the
+    form) → the message and the page of the run it returns; otherwise the run page again, with this
+    form and its errors (400)."""
+    if form.is_valid():
+        with form_errors(form):
+            target = act(form.cleaned_data)
+            messages.success(request, done)
+            return redirect("appraisal:run", target.pk)
+    run.refresh_from_db()
+    return run_page(request, run, status=400, **{name: form})
+
+
 @login_required
 @require_POST
 def adjustment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """加分/扣分 with a reason and optional evidence; the ranking follows at once."""
     run = _keeper_run(request, pk)
     form = AdjustmentForm(request.POST, request.FILES, run=run)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def act(data: dict[str, Any]) -> Run:
         upload = data["evidence"]
-        with form_errors(form):
-            services.adjustment_add(
-                run=run,
-                unit=form.units[data["unit"]],
-                kind=data["kind"],
-                points=data["points"],
-                reason=data["reason"],
-                by=request.user,
-                evidence=ContentFile(upload.data) if upload else None,
-                evidence_name=upload.name if upload else "",
-                idempotency_key=data["idempotency_key"] or None,
-            )
-            messages.success(request, _("加减分已录入，排名已更新"))
-            return redirect("appraisal:run", run.pk)
-    run.refresh_from_db()
-    return run_page(request, run, status=400, adjustment_form=form)
+        services.adjustment_add(
+            run=run,
+            unit=form.units[data["unit"]],
+            kind=data["kind"],
+            points=data["points"],
+            reason=data["reason"],
+            by=request.user,
+            evidence=ContentFile(upload.data) if upload else None,
+            evidence_name=upload.name if upload else "",
+            idempotency_key=data["idempotency_key"] or None,
+        )
+        return run
+
+    return _run_form(request, run, form, "adjustment_form", act, _("加减分已录入，排名已更新"))
 
 
 @login_required
@@ -191,14 +204,13 @@ def adjustment_evidence(request: AuthedRequest, pk: int, item_pk: int) -> FileRe
 def comment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     run = _keeper_run(request, pk)
     form = CommentForm(request.POST, run=run)
-    if form.is_valid():
-        unit_pk = form.cleaned_data["unit"]
-        unit = run.results.select_related("unit").get(unit_id=unit_pk).unit if unit_pk else None
-        with form_errors(form):
-            services.comment_add(run=run, by=request.user, text=form.cleaned_data["text"], unit=unit)
-            messages.success(request, _("审核意见已保存"))
-            return redirect("appraisal:run", run.pk)
-    return run_page(request, run, status=400, comment_form=form)
+
+    def act(data: dict[str, Any]) -> Run:
+        unit = run.results.select_related("unit").get(unit_id=data["unit"]).unit if data["unit"] else None
+        services.comment_add(run=run, by=request.user, text=data["text"], unit=unit)
+        return run
+
+    return _run_form(request, run, form, "comment_form", act, _("审核意见已保存"))
 
 
 @login_required
@@ -215,12 +227,11 @@ def correct(request: AuthedRequest, pk: int) -> HttpResponse:
     """更正 a published run: a new draft revision with the reason (required)."""
     run = _keeper_run(request, pk)
     form = CorrectForm(request.POST)
-    if form.is_valid():
-        with form_errors(form):
-            draft = services.run_correct(run=run, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("已生成更正草稿，请复核后重新发布"))
-            return redirect("appraisal:run", draft.pk)
-    return run_page(request, run, status=400, correct_form=form)
+
+    def act(data: dict[str, Any]) -> Run:
+        return services.run_correct(run=run, by=request.user, reason=data["reason"])
+
+    return _run_form(request, run, form, "correct_form", act, _("已生成更正草稿，请复核后重新发布"))
 
 
 @login_required

@@ -54,15 +54,6 @@ from .choices import Board, RunStatus, YearEndKind
 from .figures import Period, period_bounds, replay_case
 from .models import Run, Scheme, UnitResult, default_year_end_rules
 
-# The road chiefs' thresholds (the scheme's year_end_rules may override any key).
-CHIEF_RULE_DEFAULTS: dict[str, int] = {
-    "chief_min_rounds": 5,
-    "chief_praise_min_on_time_rate": 90,
-    "chief_praise_min_inspection_score": 85,
-    "chief_accountability_max_on_time_rate": 60,
-    "chief_accountability_max_inspection_score": 60,
-}
-
 RULE_LABELS: dict[str, StrOrPromise] = {
     "praise_min_red_months": _lazy("表彰：上红榜月数不少于"),
     "praise_max_black_months": _lazy("表彰：上黑榜月数不超过"),
@@ -83,7 +74,7 @@ NOT_VALID = (Status.REPORTED, Status.REJECTED, Status.MERGED)
 
 def rules_for(scheme: Scheme) -> dict[str, int]:
     """The year-end rules in force: the defaults with the scheme's own values on top."""
-    rules: dict[str, int] = {**default_year_end_rules(), **CHIEF_RULE_DEFAULTS}
+    rules: dict[str, int] = default_year_end_rules()
     for key, value in (scheme.year_end_rules or {}).items():
         if key in rules:
             rules[key] = int(value)
