@@ -196,7 +196,10 @@ def test_the_office_runs_the_month_end_and_a_town_reads_its_result(  # type: ign
     assert "（草稿）" in paragraphs
 
     desktop.locator("main .crumbs").get_by_role("link", name="2026年11月").click()
+    expect(desktop.locator("#run-title")).to_have_text("2026年11月")
+    expect(desktop.locator("#group-town tbody tr")).to_have_count(2)
     page_ranking = ranking_on_page(desktop, "town")
+    assert [row[1] for row in page_ranking] == ["城南街道", "城关街道"]
     desktop.once("dialog", lambda dialog: dialog.accept())
     desktop.locator("#run-publish").click()
     expect(desktop.locator(".messages")).to_contain_text("已发布")
