@@ -24,7 +24,7 @@ import pytest
 import time_machine
 from docx import Document
 from PIL import Image, ImageChops
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from chuangcheng.appraisal import services
 from chuangcheng.appraisal.choices import RunStatus, YearEndStatus
@@ -326,8 +326,21 @@ def test_the_office_tunes_the_scheme_and_confirms_the_year_end_list(desktop: Pag
     expect(volunteer).to_contain_text("已调离本县")
     expect(volunteer).to_contain_text("不列入")
 
+    # Confirming numbers the list for good: the page asks first, and "取消" leaves it a draft.
+    desktop.once("dialog", lambda dialog: dialog.dismiss())
+    desktop.locator("#yearend-confirm").click()
+    expect(desktop.locator("#yearend-confirm")).to_be_visible()
+    assert YearEndList.objects.get(scheme=scheme, year=2026).status != YearEndStatus.CONFIRMED
+    questions: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    desktop.once("dialog", accept)
     desktop.locator("#yearend-confirm").click()
     expect(desktop.locator(".messages")).to_contain_text("名单已确认")
+    assert questions and "不能再修改" in questions[0]
     expect(desktop.locator("#yearend-status")).to_contain_text("县创建办〔2026〕")
     expect(desktop.locator("#yearend-confirm")).to_have_count(0)
     year_list = YearEndList.objects.get(scheme=scheme, year=2026)

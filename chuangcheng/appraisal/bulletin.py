@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuangcheng.cases.choices import PhotoKind
@@ -63,13 +64,13 @@ def _overview(run: Run, previous: Run | None) -> list[str]:
             "delta": _delta(o.get("on_time_rate"), p.get("on_time_rate"), _("个百分点")),
             "overdue": o.get("overdue_open", 0),
         },
-        _("创建任务到期%(due)d项，按期完成%(met)d项；实地检查%(inspections)d次，平均得分%(mean)s分。")
-        % {
-            "due": o.get("tasks_due", 0),
-            "met": o.get("tasks_met", 0),
-            "inspections": o.get("inspections", 0),
-            "mean": o.get("inspection_mean") or "—",
-        },
+        _("创建任务到期%(due)d项，按期完成%(met)d项；") % {"due": o.get("tasks_due", 0), "met": o.get("tasks_met", 0)}
+        + (
+            _("实地检查%(inspections)d次，平均得分%(mean)s分。")
+            % {"inspections": o["inspections"], "mean": o.get("inspection_mean") or "—"}
+            if o.get("inspections")
+            else _("本月无实地检查。")
+        ),
     ]
     if text.get("summary"):
         lines.append(text["summary"])
@@ -99,7 +100,7 @@ def _ranking(results: list[UnitResult]) -> list[Any]:
             Table(
                 columns=[_("名次"), _("单位"), _("考核得分"), _("加减分"), _("总分"), _("等次"), _("变化")],
                 rows=table_rows,
-                widths_mm=[14, 48, 22, 18, 20, 14, 18],
+                widths_mm=[14, 42, 26, 20, 20, 14, 20],
                 caption=_("%(group)s排名") % {"group": GROUP_LABELS.get(group, group)},
             )
         )
@@ -152,12 +153,12 @@ def _typical(run: Run) -> list[Any]:
     for index, pick in enumerate(run.typical_cases.select_related("case__category", "case__unit"), start=1):
         case = pick.case
         blocks.append(
-            _("%(n)d. %(code)s %(category)s，%(address)s，责任单位：%(unit)s。%(note)s")
+            _("%(n)d. %(code)s %(category)s%(address)s，责任单位：%(unit)s。%(note)s")
             % {
                 "n": index,
                 "code": case.code,
                 "category": case.category.name,
-                "address": case.address or _("（未填写地址）"),
+                "address": f"，{case.address}" if case.address else "",
                 "unit": case.unit.name if case.unit else "—",
                 "note": pick.note,
             }
@@ -179,7 +180,7 @@ def _overdue(run: Run) -> list[Any]:
             c.category.name,
             (c.address or "")[:30],
             c.unit.name if c.unit else "—",
-            f"{c.deadline:%m-%d %H:%M}" if c.deadline else "—",
+            f"{timezone.localtime(c.deadline):%m-%d %H:%M}" if c.deadline else "—",
         ]
         for c in cases[:200]
     ]
@@ -190,7 +191,7 @@ def _overdue(run: Run) -> list[Any]:
         Table(
             columns=[_("案卷编号"), _("问题类别"), _("地址"), _("责任单位"), _("处置期限")],
             rows=rows,
-            widths_mm=[30, 28, 44, 30, 24],
+            widths_mm=[44, 26, 32, 30, 24],
         )
     )
     return blocks

@@ -287,7 +287,8 @@ def assign_boards(
 ) -> None:
     """红榜: the best N ranks among the units eligible for it (ties included), within the upper half
     of the group (and at least the red score, if set); 黑榜: the bottom N ranks (ties included) or
-    below the black score line. Each board takes at most half of a small group, so a group of two
+    below the black score line; by rank only within the lower half, so a tie across the middle (or
+    a whole group tied) is off it. Each board takes at most half of a small group, so a group of two
     has one red and one black; a unit is on one board at most (red wins)."""
     ranked = [row for row in rows if row.rank is not None]
     if not ranked:
@@ -299,6 +300,7 @@ def assign_boards(
     red_to = eligible_ranks[min(red_top_n, len(eligible_ranks)) - 1] if red_top_n and eligible_ranks else 0
     worst_ranks = sorted((row.rank or 0 for row in ranked), reverse=True)
     black_from = worst_ranks[black_bottom_n - 1] if black_bottom_n else None
+    lower_half_from = size - size // 2 + 1  # a rank shared across the middle is not "the bottom"
     for row in ranked:
         assert row.rank is not None and row.total is not None
         red = (
@@ -306,7 +308,7 @@ def assign_boards(
             and row.rank <= min(red_to, size // 2)
             and (red_min_score is None or row.total >= red_min_score)
         )
-        black = (black_from is not None and row.rank >= black_from) or (
+        black = (black_from is not None and row.rank >= max(black_from, lower_half_from)) or (
             black_max_score is not None and row.total < black_max_score
         )
         row.board = Board.RED if red else Board.BLACK if black else ""

@@ -268,11 +268,17 @@ def _bulletin_page(
     request: AuthedRequest, run: Run, editable: bool, form: Any, case_form: Any, *, status: int = 200
 ) -> HttpResponse:
     picks = []
-    for pick in run.typical_cases.select_related("case", "case__category", "case__unit"):
+    chosen = list(run.typical_cases.select_related("case", "case__category", "case__unit"))
+    # The 通报 goes to every unit, but a case link or photo only to those who may open the case.
+    visible = set(
+        case_list_for_user(user=request.user).filter(pk__in=[p.case_id for p in chosen]).values_list("pk", flat=True)
+    )
+    for pick in chosen:
         photos = list(pick.case.photos.order_by("pk"))
         picks.append(
             {
                 "pick": pick,
+                "visible": pick.case_id in visible,
                 "before": next((p for p in photos if p.kind == "before"), None),
                 "after": next((p for p in reversed(photos) if p.kind == "after"), None),
             }

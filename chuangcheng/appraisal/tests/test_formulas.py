@@ -234,6 +234,24 @@ def test_the_red_board_passes_over_ineligible_units_within_the_upper_half() -> N
     assert [r.board for r in few] == ["", "", "", "black"]  # 3rd of 4 is below the upper half
 
 
+def test_a_tie_across_the_group_puts_nobody_on_the_black_board() -> None:
+    """Four units all at 80 share rank 1: "the bottom two" would be everyone, so the 黑榜 by rank only
+    reaches units in the lower half of the group; a tie at the bottom across the middle stays off it."""
+    tied = [_row(i, "80", eligible=False) for i in (1, 2, 3, 4)]
+    rank_group(tied, "shared")
+    assign_boards(tied, red_top_n=1, black_bottom_n=2, red_min_score=None, black_max_score=None)
+    assert [r.board for r in tied] == ["", "", "", ""]
+
+    middle = [_row(1, "95"), _row(2, "70"), _row(3, "70"), _row(4, "70")]
+    rank_group(middle, "shared")
+    assign_boards(middle, red_top_n=1, black_bottom_n=1, red_min_score=None, black_max_score=None)
+    assert [r.board for r in middle] == ["red", "", "", ""]
+
+    # A score line still applies to everyone below it, tie or not.
+    assign_boards(tied, red_top_n=1, black_bottom_n=2, red_min_score=None, black_max_score=Decimal("85"))
+    assert [r.board for r in tied] == ["black"] * 4
+
+
 def test_traced_ids_are_the_cases_counted(november: County) -> None:
     w = november.world
     run = run_november(november)

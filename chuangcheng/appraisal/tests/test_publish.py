@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from chuangcheng.appraisal import services
@@ -70,6 +71,14 @@ def test_bulletin_layout_and_content(november) -> None:  # noqa: F811
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert {"城关街道", "71.83", "县住建局", "84.95"} <= cells
     assert len(doc.inline_shapes) >= 2  # a bar chart per group
+    # The overdue list prints deadlines as the county reads its clock (Asia/Shanghai, not UTC).
+    a4 = Case.objects.get(unit=w.town_a, dispatched_at=at(11, 20))
+    overdue = next(t for t in doc.tables if t.rows[0].cells[0].text == "案卷编号")
+    row = next(r for r in overdue.rows if r.cells[0].text == a4.code)
+    assert row.cells[4].text == f"{timezone.localtime(a4.deadline):%m-%d %H:%M}"
+    assert row.cells[4].text != f"{a4.deadline:%m-%d %H:%M}"
+    # No inspection this month: said in words, not as "平均得分—分".
+    assert "本月无实地检查。" in text and "平均得分—分" not in text
 
 
 def test_publishing_twice_or_a_units_post_is_refused(november) -> None:  # noqa: F811

@@ -410,6 +410,28 @@ def test_the_published_bulletin_page_shows_the_doc_number(client, month: Month):
     assert 'id="bulletin-form"' not in page
 
 
+def test_the_published_bulletin_links_a_typical_case_only_for_those_who_may_open_it(client, month: Month):
+    """Every unit reads the 通报 (the .docx carries the photos), but the case page and its photos stay
+    with the units that hold the case: another town gets the code as text and no thumbnail."""
+    case = month.cases["a"][0]
+    client.force_login(month.world.office)
+    client.post(run_url(month.run, "appraisal:typical_add"), {"code": case.code, "note": "处置及时"})
+    run = publish(month.run, month.world.office)
+    thumb = reverse("cases:photo_thumb", args=[case.photos.filter(kind="before").first().pk])
+    link = reverse("cases:detail", args=[case.pk])
+
+    client.force_login(month.world.admin_a)
+    own = client.get(run_url(run, "appraisal:bulletin")).content.decode()
+    assert thumb in own and f'href="{link}"' in own
+
+    client.force_login(month.world.admin_b)
+    other = client.get(run_url(run, "appraisal:bulletin")).content.decode()
+    assert case.code in other and "处置及时" in other
+    assert thumb not in other and link not in other
+    assert "整改前后照片见通报文件。" in other
+    assert client.get(thumb).status_code == 404
+
+
 def test_the_published_bulletin_downloads_the_stored_bytes(client, month: Month):
     run = publish(month.run, month.world.office)
     client.force_login(month.world.admin_a)

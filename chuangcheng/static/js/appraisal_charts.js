@@ -37,9 +37,9 @@
     var t = data.trend || {};
     if (!t.labels || !t.labels.length) return empty(el, text);
     var series = [{ name: text.county, type: "line", data: t.county, connectNulls: true, itemStyle: { color: "#888" },
-      lineStyle: { type: "dashed" } }];
+      symbolSize: 8, lineStyle: { type: "dashed" }, label: { show: t.labels.length <= 3, position: "bottom" } }];
     if (t.unit) {
-      series.push({ name: data.unit_name || "", type: "line", data: t.unit, connectNulls: true, itemStyle: { color: "#1565c0" },
+      series.push({ name: data.unit_name || "", type: "line", data: t.unit, connectNulls: true, symbolSize: 8, itemStyle: { color: "#1565c0" },
         label: { show: true, position: "top" } });
     }
     init(el).setOption({
