@@ -298,10 +298,10 @@ def test_the_office_tunes_the_scheme_and_confirms_the_year_end_list(desktop: Pag
     expect(desktop.locator("#scheme-settings").get_by_label("红榜前 N 名")).to_have_value("1")
 
     row = desktop.locator(f"tr[data-component='{component.pk}']")
-    row.get_by_label("权重（%）").fill("35")
+    row.get_by_label("权重").fill("35")
     row.get_by_role("button", name="保存").click()
     expect(desktop.locator(".messages")).to_contain_text(f"考核项“{component.name}”已保存")
-    expect(desktop.locator(f"tr[data-component='{component.pk}']").get_by_label("权重（%）")).to_have_value("35.00")
+    expect(desktop.locator(f"tr[data-component='{component.pk}']").get_by_label("权重")).to_have_value("35.00")
     component.refresh_from_db()
     assert str(component.weight) == "35.00"
     _shot(desktop, "scheme-saved-desktop")

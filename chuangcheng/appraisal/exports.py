@@ -80,7 +80,7 @@ class RunExport:
         return Sheet(title=_("排名"), header=header, rows=rows(), widths=widths)
 
     def _figures(self) -> Sheet:
-        header = [_("单位"), _("考核项"), _("权重（%）"), _("分子"), _("分母"), _("指标值"), _("分值"), _("状态")]
+        header = [_("单位"), _("考核项"), _("权重"), _("分子"), _("分母"), _("指标值"), _("分值"), _("状态")]
         states = dict(FigureState.choices)
 
         def rows() -> Iterator[list[Any]]:

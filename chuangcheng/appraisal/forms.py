@@ -120,7 +120,7 @@ class SchemeForm(forms.Form):
 class ComponentForm(forms.Form):
     """One 考核项's weight, groups, on/off and kind-specific parameters."""
 
-    weight = forms.DecimalField(label=_("权重（%）"), min_value=0, max_value=100, decimal_places=2)
+    weight = forms.DecimalField(label=_("权重"), min_value=0, max_value=100, decimal_places=2)
     groups = forms.MultipleChoiceField(
         label=_("适用分组"),
         choices=UnitGroup.choices,

@@ -201,5 +201,12 @@ def figure_of(result: UnitResult, component: dict[str, Any]) -> dict[str, Any] |
 
 
 def components_for_group(run: Run, group: str) -> list[dict[str, Any]]:
-    """The snapshot's components that apply to ``group`` (the columns of its table)."""
-    return [c for c in run.scheme_snapshot.get("components") or [] if not c.get("groups") or group in c["groups"]]
+    """The snapshot's components that apply to ``group`` (the columns of its table), each with its
+    ``share``: the weight as a percentage of the group's weights (base = Σ weight × score / Σ weight,
+    so weights are relative; a component that is not scored for a unit gives its share to the others)."""
+    chosen = [c for c in run.scheme_snapshot.get("components") or [] if not c.get("groups") or group in c["groups"]]
+    total = sum((Decimal(str(c.get("weight") or 0)) for c in chosen), Decimal(0))
+    return [
+        {**c, "share": (Decimal(str(c.get("weight") or 0)) * 100 / total).quantize(Decimal("0.1")) if total else None}
+        for c in chosen
+    ]

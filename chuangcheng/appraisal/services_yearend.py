@@ -145,6 +145,7 @@ def year_end_docx(year_list: YearEndList) -> bytes:
         signature=scheme.issuer,
         date=_doc_date(year_list),
         cc=scheme.cc,
+        printer=scheme.issuer,
         intro=[_intro(year_list)],
     )
     return bytes(render_docx(document))

@@ -144,6 +144,7 @@ def _charts(run: Run, tables: list[dict[str, Any]], detail: bool, unit_pk: int |
                 "label": t["label"],
                 "units": [row["result"].unit_name for row in t["rows"] if row["result"].total is not None],
                 "totals": [_num(row["result"].total) for row in t["rows"] if row["result"].total is not None],
+                "boards": [row["result"].board for row in t["rows"] if row["result"].total is not None],
             }
             for t in tables
         ],

@@ -457,3 +457,20 @@ def test_the_nav_shows_the_appraisal_to_readers_only(client, month: Month):
     client.force_login(month.world.volunteer)
     assert reverse("appraisal:runs") not in client.get(reverse("home:home")).content.decode()
     assert client.get(reverse("appraisal:runs")).status_code == 403
+
+
+def test_the_run_table_shows_each_weight_with_its_share_of_the_group(client, month: Month):
+    """Weights are relative (base = Σ weight × score / Σ weight): the header shows the weight and the
+    share it really has in the group, so the columns never read as percentages adding up to 180."""
+    from chuangcheng.appraisal.selectors import components_for_group
+
+    components = components_for_group(month.run, "town")
+    total = sum(Decimal(c["weight"]) for c in components)
+    assert total != 100  # the default scheme's weights do not add up to 100
+    assert abs(sum(c["share"] for c in components) - 100) < Decimal("0.5")
+    first = components[0]
+    assert first["share"] == (Decimal(first["weight"]) * 100 / total).quantize(Decimal("0.1"))
+    client.force_login(month.world.office)
+    html = client.get(run_url(month.run)).content.decode()
+    weight = f"{Decimal(first['weight']):f}".rstrip("0").rstrip(".")
+    assert f"权重{weight}（{first['share']}%）" in html

@@ -176,3 +176,6 @@ def test_the_docx_lists_the_included_names(world: World, praise: YearEndList) ->
     assert confirmed.doc_number in text
     assert "郑巡查" in cells and "全年有效上报 0 件，无巡查任务" in cells
     assert "冯大爷" not in cells
+    # The 版记 ends with the 印发机关 and the 印发日期, like the monthly 通报.
+    printed = document.tables[-1].rows[-1].cells[0].text
+    assert printed.startswith(praise.scheme.issuer) and printed.endswith("印发")

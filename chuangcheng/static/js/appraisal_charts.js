@@ -14,6 +14,9 @@
     el.classList.add("muted");
   }
 
+  // The same colours as the bulletin's chart (appraisal/bulletin.py): 红榜 green, 黑榜 red, others blue.
+  var BOARD_COLOURS = { red: "#1a7f37", black: "#c00000" };
+
   function init(el) {
     var chart = window.echarts.init(el);
     charts.push(chart);
@@ -28,7 +31,8 @@
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", min: 0, max: 100 },
       yAxis: { type: "category", inverse: true, data: group.units, axisLabel: { width: 140, overflow: "truncate" } },
-      series: [{ name: text.total, type: "bar", barMaxWidth: 18, data: group.totals, itemStyle: { color: "#1565c0" },
+      series: [{ name: text.total, type: "bar", barMaxWidth: 18, data: group.totals,
+        itemStyle: { color: function (p) { return BOARD_COLOURS[(group.boards || [])[p.dataIndex]] || "#1565c0"; } },
         label: { show: true, position: "right" } }]
     });
   }
