@@ -349,7 +349,8 @@ def test_the_office_tunes_the_scheme_and_confirms_the_year_end_list(desktop: Pag
 
     paragraphs, tables = docx_text(download(desktop, "#yearend-docx", "appraisal-yearend.docx"))
     assert year_list.doc_number in paragraphs
-    names = [row[1] for table in tables for row in table[1:]]
+    names = [row[1] for table in tables if table[0][0] == "序号" for row in table[1:]]
+    assert tables[-1][-1][0].endswith("印发"), "the 版记 closes with the 印发机关 and date"
     assert "郑巡查" in names and "冯大爷" not in names
 
     desktop.locator("#nav-yearend").click()
