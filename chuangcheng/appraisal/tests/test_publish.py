@@ -107,3 +107,27 @@ def test_a_publication_moment_dates_the_bulletin_but_not_before_the_month_ends(n
     published = services.run_publish(run=run, by=w.office, at=at(12, 3, 10))
     assert published.doc_date == dt.date(2026, 12, 3)
     assert "2026年12月3日" in "\n".join(p.text for p in Document(io.BytesIO(bytes(published.bulletin_docx))).paragraphs)
+
+
+def test_a_late_recorded_november_event_changes_a_recomputed_draft_but_not_the_published_run(november) -> None:  # noqa: F811
+    """A handling that reaches the system after publication but bears a November time (the handler's
+    phone queued it offline) is November's business: the published run and its bulletin's bytes stay
+    as published; the correction recomputes from the events and counts it."""
+    c, w = november, november.world
+    run = services.run_publish(run=run_november(c), by=w.office)
+    stored = bytes(Run.objects.get(pk=run.pk).bulletin_docx)
+    before = run.results.get(unit=w.town_a)
+    a4 = Case.objects.get(unit=w.town_a, dispatched_at=at(11, 20))
+    assert before.trace["overdue_open"]["num"] == [a4.pk]
+
+    c.handle(a4, at(11, 29, 16))  # recorded with the time it was done, late
+    c.move(at(12, 6))
+
+    again = Run.objects.get(pk=run.pk)
+    assert again.results.get(unit=w.town_a).figures == before.figures
+    assert bytes(again.bulletin_docx) == stored and bulletin_bytes(again) == stored
+    draft = services.run_correct(run=again, by=w.office, reason="A4 的处置记录迟到")
+    after = draft.results.get(unit=w.town_a)
+    assert after.figures != before.figures
+    assert after.trace["overdue_open"]["num"] == []
+    assert after.figures["overdue_open"]["num"] == before.figures["overdue_open"]["num"] - 1
