@@ -191,7 +191,7 @@ def _overdue(run: Run) -> list[Any]:
         Table(
             columns=[_("案卷编号"), _("问题类别"), _("地址"), _("责任单位"), _("处置期限")],
             rows=rows,
-            widths_mm=[44, 26, 32, 30, 24],
+            widths_mm=[42, 24, 30, 30, 30],
         )
     )
     return blocks

@@ -534,6 +534,11 @@ def _add_signature(document: DocxDocument, doc: OfficialDocument) -> None:
     The 署名 is 右空二字; the date goes on the next line with its first character two
     characters right of the 署名's; a date longer than that pushes the 署名 left instead.
     """
+    # The 署名 never stands alone on a page (GB/T 9704-2012 7.3.5.2): it keeps the last line of text.
+    body = document.element.body
+    last = body[-1] if len(body) and body[-1].tag != qn("w:sectPr") else (body[-2] if len(body) > 1 else None)
+    if last is not None and last.tag == qn("w:p"):
+        Paragraph(last, document._body).paragraph_format.keep_with_next = True
     date = chinese_date(doc.date)
     two = 2.0 * BODY_PT
     signature_right = two

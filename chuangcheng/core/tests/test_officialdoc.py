@@ -182,6 +182,16 @@ def test_the_signature_and_date_close_the_body_on_the_right(bulletin: docx.docum
     assert start_gap == 32
 
 
+def test_the_signature_never_starts_a_page_alone(bulletin: docx.document.Document) -> None:
+    """The last line of text keeps with the 署名, which keeps with the date: no page holds only them."""
+    texts = [p.text for p in bulletin.paragraphs]
+    at = texts.index("县创建工作领导小组办公室", 1)
+    last_text = bulletin.paragraphs[at - 1]
+    assert last_text.text == "各镇（街道）要高度重视考核反馈问题，举一反三，建立长效管理机制。"
+    assert last_text.paragraph_format.keep_with_next
+    assert bulletin.paragraphs[at].paragraph_format.keep_with_next
+
+
 def test_a_long_date_pushes_the_signature_left() -> None:
     doc = dataclasses.replace(sample_bulletin(), signature="县创建办", date=dt.date(2026, 12, 25))
     document = docx.Document(io.BytesIO(render_docx(doc)))
