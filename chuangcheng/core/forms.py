@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from chuangcheng.core import provisional_holidays
 from chuangcheng.core.schemas import DB_INT_MAX
 
 
@@ -52,8 +53,8 @@ def _bound_integer(field: forms.IntegerField) -> None:
         field.validators.append(MinValueValidator(-DB_INT_MAX))
 
 
-# The years the holiday page can show (``core.views._year_of``).
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+# The years the holiday page can show (``core.views._year_of``): those the provisional schedule serves.
+FIRST_YEAR, LAST_YEAR = provisional_holidays.FIRST_YEAR, provisional_holidays.LAST_YEAR
 
 
 class HolidayForm(forms.Form):

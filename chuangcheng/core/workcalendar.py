@@ -7,10 +7,17 @@ Which days are working days, in order of precedence:
    and 调休 make-up working days).
 3. For a year the library does not know, the year counts as *filled by the office* as soon as
    the override table has at least one entry in it; then Monday–Friday are working days and
-   Saturday–Sunday are not, except for the listed dates.
-4. Otherwise the year is unknown and ``CalendarUnknown`` is raised: a deadline is never
-   computed by silently treating every weekday as a working day. ``calendar_warnings()`` tells
-   the office ahead of time.
+   Saturday–Sunday are not, except for the listed dates. (The office fills a year by pasting the
+   State Council's notice on the holiday page: ``core.holiday_notice``.)
+4. Otherwise the year is *provisional* (暂定): weekends and the usual statutory holidays are off
+   (``core.provisional_holidays``: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆, computed with a lunar
+   calendar; no 调休 make-up day is guessed). The loop never stops for want of a table: a
+   deadline counted through a provisional year is still computed, and the cases app marks it
+   暂定 (``provisional_between``) and recomputes it once the year becomes official (rules 2–3),
+   told through ``core.registry.calendar_changed`` and its own tick job.
+5. Only a year outside the provisional schedule's range (``FIRST_YEAR``–``LAST_YEAR``, the
+   years the holiday table accepts) raises ``CalendarUnknown``. ``calendar_notices()`` tells the
+   office ahead of time that next year is provisional; ``calendar_warnings()`` that a year is unknown.
 
 Time limits (``TimeUnit``):
 
@@ -43,6 +50,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from chuangcheng.core import provisional_holidays
 from chuangcheng.core.choices import TimeUnit
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.models import HolidayOverride
@@ -55,7 +63,7 @@ _DECISIONS_MAX = 10_000
 
 
 class CalendarUnknown(DomainError):
-    """A date falls in a year that neither the library nor the office's table covers."""
+    """A date falls in a year that neither the library, the office's table nor the provisional schedule covers."""
 
     def __init__(self, year: int) -> None:
         message = gettext("%(year)d 年的法定节假日尚未录入，请创建办在节假日表中补录") % {"year": year}
@@ -123,24 +131,61 @@ def office_filled_years() -> frozenset[int]:
 
 
 def is_known_year(year: int) -> bool:
+    """Whether ``year``'s working days are official: the library's or the office's (not provisional)."""
     return library_knows(year) or year in office_filled_years()
 
 
+def is_provisional_year(year: int) -> bool:
+    """Whether ``year`` is counted on the provisional schedule (rule 4 of the module docstring)."""
+    return not is_known_year(year) and provisional_holidays.supports(year)
+
+
 def known_years(start: int = 2000, end: int | None = None) -> list[int]:
-    """The years between ``start`` and ``end`` (default: next year) whose working days are known."""
+    """The years between ``start`` and ``end`` (default: next year) whose working days are official."""
     last = end if end is not None else timezone.localdate().year + 1
     return [year for year in range(start, last + 1) if is_known_year(year)]
 
 
 def calendar_gaps(start: date, end: date) -> list[int]:
-    """The years touched by ``start``…``end`` whose working days are unknown (empty = all is well)."""
+    """The years touched by ``start``…``end`` whose working days are not official (provisional or unknown)."""
     return [year for year in range(start.year, end.year + 1) if not is_known_year(year)]
 
 
+def provisional_between(start: datetime, end: datetime, unit: str = TimeUnit.WORK_DAYS) -> bool:
+    """Whether time counted in ``unit`` between two moments (either order) went through a provisional year.
+
+    Natural hours never consult the calendar. A deadline for which this is true is 暂定: it may
+    move once the State Council's schedule for that year is entered.
+    """
+    if unit == TimeUnit.NATURAL_HOURS:
+        return False
+    first, last = sorted((timezone.localdate(start, _zone()), timezone.localdate(end, _zone())))
+    return any(is_provisional_year(year) for year in range(first.year, last.year + 1))
+
+
+def provisional_days(year: int) -> list[tuple[date, str]]:
+    """The provisional schedule's days off in ``year`` (weekends inside a holiday included)."""
+    return list(provisional_holidays.holidays(year).items()) if provisional_holidays.supports(year) else []
+
+
 def calendar_warnings(today: date | None = None) -> list[str]:
-    """Chinese warnings for the office home page: this year and next must be known in advance."""
+    """Chinese warnings for the office: this year or next unknown, so deadlines into it are refused."""
     year = (today or timezone.localdate()).year
-    return [CalendarUnknown(y).message for y in (year, year + 1) if not is_known_year(y)]
+    return [
+        CalendarUnknown(y).message
+        for y in (year, year + 1)
+        if not is_known_year(y) and not provisional_holidays.supports(y)
+    ]
+
+
+def calendar_notices(today: date | None = None) -> list[str]:
+    """Chinese notices for the office: this year or next is provisional until the official schedule is entered."""
+    year = (today or timezone.localdate()).year
+    text = gettext(
+        "%(year)d 年节假日按暂定安排计算（法定节日按惯例放假，不含调休上班），"
+        "跨入该年的处置期限标为“暂定”；请在国务院公布后录入，期限将自动重算。"
+    )
+    return [text % {"year": y} for y in (year, year + 1) if is_provisional_year(y)]
 
 
 def _decide(day: date) -> bool:
@@ -151,11 +196,13 @@ def _decide(day: date) -> bool:
         return bool(chinese_calendar.is_workday(day))
     if day.year in _cache.office_years:
         return day.weekday() < 5
+    if provisional_holidays.supports(day.year):
+        return day.weekday() < 5 and not provisional_holidays.is_holiday(day)
     raise CalendarUnknown(day.year)
 
 
 def is_workday(day: date) -> bool:
-    """Whether ``day`` is a working day (rules in the module docstring); may raise CalendarUnknown."""
+    """Whether ``day`` is a working day (rules in the module docstring); CalendarUnknown outside 2000–2100."""
     if isinstance(day, datetime):
         raise TypeError("is_workday() takes a date; convert a datetime with timezone.localdate()")
     _overrides()  # expires the decisions together with a stale table

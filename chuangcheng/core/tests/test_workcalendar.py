@@ -17,10 +17,12 @@ from chuangcheng.core.workcalendar import (
     CalendarUnknown,
     add_working_time,
     calendar_gaps,
+    calendar_notices,
     calendar_warnings,
     elapsed_fraction,
     is_workday,
     known_years,
+    provisional_between,
     subtract_working_time,
     working_seconds_between,
 )
@@ -30,7 +32,10 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOURS, DAYS, NATURAL = TimeUnit.WORK_HOURS, TimeUnit.WORK_DAYS, TimeUnit.NATURAL_HOURS
-MISSING_2027 = "2027 年的法定节假日尚未录入，请创建办在节假日表中补录"
+PROVISIONAL_2027 = (
+    "2027 年节假日按暂定安排计算（法定节日按惯例放假，不含调休上班），"
+    "跨入该年的处置期限标为“暂定”；请在国务院公布后录入，期限将自动重算。"
+)
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -64,12 +69,12 @@ def test_deleting_an_override_gives_the_day_back_to_the_library():
     assert is_workday(date(2026, 11, 23))
 
 
-def test_an_unknown_year_is_refused_with_a_chinese_message_not_guessed():
+def test_a_year_the_provisional_schedule_does_not_serve_is_refused_with_a_chinese_message():
     with pytest.raises(CalendarUnknown) as caught:
-        is_workday(date(2027, 1, 4))
+        is_workday(date(2101, 1, 4))
 
-    assert caught.value.message == MISSING_2027
-    assert caught.value.year == 2027
+    assert caught.value.message == "2101 年的法定节假日尚未录入，请创建办在节假日表中补录"
+    assert caught.value.year == 2101
 
 
 def test_a_year_filled_by_the_office_has_weekdays_as_working_days_except_its_overrides():
@@ -140,19 +145,33 @@ def test_natural_hours_run_through_holidays():
     assert add_working_time(at(2026, 9, 30, 22), 48, NATURAL) == at(2026, 10, 2, 22)
 
 
-def test_a_deadline_into_an_unknown_year_is_refused():
-    with pytest.raises(CalendarUnknown, match=MISSING_2027):
-        add_working_time(at(2026, 12, 31, 17), 1, DAYS)
+def test_a_deadline_into_2027_is_counted_on_the_provisional_schedule_and_says_so():
+    start = at(2026, 12, 31, 17)
+
+    # 31 Dec: 1 h; 1 Jan 元旦 (provisional); 2–3 Jan weekend; 4 Jan: the other 6 h.
+    deadline = add_working_time(start, 1, DAYS)
+
+    assert deadline == at(2027, 1, 4, 17)
+    assert provisional_between(start, deadline, DAYS)
+    assert not provisional_between(start, deadline, NATURAL)  # natural hours need no calendar
+    assert not provisional_between(at(2026, 12, 1, 9), at(2026, 12, 8, 9), DAYS)
 
 
-def test_a_deadline_into_2027_works_once_the_office_fills_the_year():
-    with pytest.raises(CalendarUnknown):
-        add_working_time(at(2026, 12, 31, 17), 1, DAYS)
+def test_a_deadline_into_2027_is_official_once_the_office_fills_the_year():
+    HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
+
+    deadline = add_working_time(at(2026, 12, 31, 17), 1, DAYS)
+
+    assert deadline == at(2027, 1, 4, 17)
+    assert not provisional_between(at(2026, 12, 31, 17), deadline, DAYS)
+
+
+def test_one_office_entry_makes_the_whole_year_the_offices_so_its_unlisted_festivals_are_working_days():
+    assert not is_workday(date(2027, 2, 8))  # 春节 (provisional)
 
     HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
 
-    # 31 Dec: 1 h; 1 Jan holiday; 2–3 Jan weekend; 4 Jan: the other 6 h.
-    assert add_working_time(at(2026, 12, 31, 17), 1, DAYS) == at(2027, 1, 4, 17)
+    assert is_workday(date(2027, 2, 8))  # the office's year: Monday, and not listed
 
 
 def test_naive_datetimes_are_refused():
@@ -236,18 +255,23 @@ def test_counting_back_refuses_naive_datetimes():
 # --- warning the office ---------------------------------------------------------------------
 
 
-def test_the_office_is_warned_about_next_year_until_it_fills_it():
-    assert calendar_warnings(date(2026, 11, 25)) == [MISSING_2027]
+def test_the_office_is_told_next_year_is_provisional_until_it_fills_it_and_nothing_is_an_error():
+    assert calendar_notices(date(2026, 11, 25)) == [PROVISIONAL_2027]
+    assert calendar_warnings(date(2026, 11, 25)) == []
 
     HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
 
-    assert calendar_warnings(date(2026, 11, 25)) == []
+    assert calendar_notices(date(2026, 11, 25)) == []
+
+
+def test_only_a_year_past_the_provisional_range_is_a_warning():
+    assert calendar_warnings(date(2100, 3, 1)) == ["2101 年的法定节假日尚未录入，请创建办在节假日表中补录"]
 
 
 def test_the_calendar_reports_its_gaps_and_known_years():
     assert calendar_gaps(date(2026, 12, 1), date(2028, 1, 1)) == [2027, 2028]
     assert known_years(2025, 2027) == [2025, 2026]
-    assert len(calendar_warnings(date(2027, 3, 1))) == 2
+    assert len(calendar_notices(date(2027, 3, 1))) == 2
 
 
 # --- prefilling the table ------------------------------------------------------------------
