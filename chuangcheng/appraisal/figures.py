@@ -217,6 +217,8 @@ def replay_case(events: list[tuple], period: Period) -> tuple[list[Round], list[
         elif action == Action.RESUME:
             current.suspended = False
             current.deadline = deadline or current.deadline
+        elif action == Action.RECOUNT:  # a provisional deadline counted again on the official holidays
+            current.deadline = deadline or current.deadline
         elif action == Action.VERIFY_PASS:
             marks.append(("close", at, current.unit_id))
         elif action == Action.REOPEN:

@@ -90,6 +90,7 @@ class Action(models.TextChoices):
     RESUME = "resume", _("恢复办理")
     REOPEN = "reopen", _("重新打开")
     ESCALATE = "escalate", _("督办升级")
+    RECOUNT = "recount", _("期限重算")
 
 
 class Light(models.TextChoices):

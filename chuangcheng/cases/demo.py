@@ -27,7 +27,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from chuangcheng.core.workcalendar import add_working_time
+from chuangcheng.core.workcalendar import add_working_time, provisional_between
 from chuangcheng.org.choices import Role, UnitGroup
 from chuangcheng.org.models import Membership, Person, Unit
 from chuangcheng.places.models import RoadSegment
@@ -320,7 +320,13 @@ class DemoCasesBuilder:
         unit = story.fields["unit_id"]
         story.event(Action.RETURN, at, self._staff(unit), Status.RETURNED, unit=unit, note="不属于本单位职责范围")
         story.fields.update(
-            unit_id=None, dispatched_at=None, deadline=None, time_limit=None, time_unit="", yellow_at=None
+            unit_id=None,
+            dispatched_at=None,
+            deadline=None,
+            time_limit=None,
+            time_unit="",
+            yellow_at=None,
+            deadline_provisional=False,
         )
         again = add_working_time(at, self.rng.uniform(0.2, 1.0), WH)
         if again <= self.now:
@@ -340,6 +346,7 @@ class DemoCasesBuilder:
             time_limit=category.time_limit,
             time_unit=category.time_unit,
             yellow_at=self._deadline(story, at, YELLOW_AT),
+            deadline_provisional=provisional_between(at, deadline, category.time_unit),
         )
         return deadline
 
@@ -441,8 +448,9 @@ class DemoCasesBuilder:
 CASE_COLUMNS = (
     "id", "code", "source", "category_id", "description", "address", "lon", "lat", "segment_id", "grid_id",
     "site_id", "town_id", "status", "reporter_id", "reporter_name", "reporter_phone", "unit_id", "handler_id",
-    "dispatched_at", "deadline", "time_limit", "time_unit", "yellow_at", "suspended_at", "escalation",
-    "merged_into_id", "closed_at", "rework_count", "idempotency_key", "version", "created_at", "updated_at",
+    "dispatched_at", "deadline", "time_limit", "time_unit", "yellow_at", "deadline_provisional", "suspended_at",
+    "escalation", "merged_into_id", "closed_at", "rework_count", "idempotency_key", "version", "created_at",
+    "updated_at",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id",
@@ -456,7 +464,14 @@ EVENT_COLUMNS = (
     "deadline",
     "data",
 )
-DEFAULTS = {"escalation": 0, "rework_count": 0, "address": "", "reporter_phone": "", "time_unit": ""}
+DEFAULTS = {
+    "escalation": 0,
+    "rework_count": 0,
+    "address": "",
+    "reporter_phone": "",
+    "time_unit": "",
+    "deadline_provisional": False,
+}
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:

@@ -127,6 +127,9 @@ class Case(TimeStampedModel):
     time_unit = models.CharField(_("时限单位"), max_length=20, choices=TimeUnit.choices, blank=True)
     # 80 % of the limit used (黄灯), counted back from the deadline; moves whenever the deadline does.
     yellow_at = models.DateTimeField(_("黄灯时间"), null=True, blank=True)
+    # 暂定: the deadline was counted through a year on the provisional holiday schedule
+    # (core.workcalendar); services.case_deadline_recount counts it again once the year is official.
+    deadline_provisional = models.BooleanField(_("期限暂定"), default=False)
     suspended_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
     escalation = models.PositiveSmallIntegerField(_("督办等级"), choices=Escalation.choices, default=Escalation.NONE)
     merged_into = models.ForeignKey(

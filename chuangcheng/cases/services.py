@@ -22,13 +22,13 @@ from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.photos import ProcessedPhoto, save_photo
-from chuangcheng.core.workcalendar import add_working_time, elapsed_seconds, subtract_working_time
+from chuangcheng.core.workcalendar import subtract_working_time
 from chuangcheng.org.access import require_role
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.places.selectors import route_point
 
-from . import notices
+from . import clock, notices
 from .access import require_holder, require_independent_verifier
 from .choices import Action, ExtensionStatus, PhotoKind, Source, Status, TimeUnit
 from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
@@ -46,6 +46,7 @@ UNASSIGNED: dict[str, Any] = {
     "time_limit": None,
     "time_unit": "",
     "yellow_at": None,
+    "deadline_provisional": False,
 }
 
 
@@ -111,9 +112,10 @@ def _clock_from(start: dt.datetime, category: Category) -> dict[str, Any]:
     Running cases keep the limit they started with, so the office editing a category changes
     no light and no 督办 level retroactively.
     """
-    deadline = add_working_time(start, float(category.time_limit), category.time_unit)
-    clock = {"time_limit": category.time_limit, "time_unit": category.time_unit}
-    return clock | _deadline_fields(deadline, category.time_limit, category.time_unit)
+    count = clock.started(start, category.time_limit, category.time_unit)
+    limit = {"time_limit": category.time_limit, "time_unit": category.time_unit}
+    fields = _deadline_fields(count.deadline, category.time_limit, category.time_unit)
+    return limit | fields | {"deadline_provisional": count.provisional}
 
 
 def _deadline_fields(deadline: dt.datetime, limit: Decimal, unit: str) -> dict[str, Any]:
@@ -126,10 +128,14 @@ def _deadline_fields(deadline: dt.datetime, limit: Decimal, unit: str) -> dict[s
     return {"deadline": deadline, "yellow_at": yellow_at}
 
 
-def _moved_deadline(case: Case, deadline: dt.datetime) -> dict[str, Any]:
-    """A running case's deadline moved (延期, 恢复办理): its own limit, not the category's, still holds."""
+def _moved_deadline(case: Case, count: clock.Count) -> dict[str, Any]:
+    """A running case's deadline moved (延期, 恢复办理): its own limit, not the category's, still holds.
+
+    A deadline counted on a provisional deadline stays provisional (暂定) until it is recounted.
+    """
     assert case.time_limit is not None, "a case with a running clock has a limit"
-    return _deadline_fields(deadline, case.time_limit, case.time_unit)
+    fields = _deadline_fields(count.deadline, case.time_limit, case.time_unit)
+    return fields | {"deadline_provisional": case.deadline_provisional or count.provisional}
 
 
 # ---- intake -------------------------------------------------------------------------
@@ -451,7 +457,7 @@ def extension_decide(*, request: ExtensionRequest, by: Person, approve: bool, no
     changes: dict[str, Any] = {}
     if approve:
         base = case.deadline or now
-        changes = _moved_deadline(case, add_working_time(base, float(request.amount), request.time_unit))
+        changes = _moved_deadline(case, clock.extended(base, request.amount, request.time_unit))
         changes["escalation"] = 0
     _apply(case, allowed_from=Status.with_unit(), action_label=pgettext("transition", "审批延期"), **changes)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
@@ -508,13 +514,7 @@ def case_resume(*, case: Case, by: Person, note: str = "") -> Case:
     resume_to = (suspend.data.get("resume_to") if suspend else None) or Status.DISPATCHED
     moved: dict[str, Any] = {}
     if case.deadline is not None and case.suspended_at is not None:
-        # Measured in the case's own clock: a natural-hours emergency suspended overnight
-        # gets its whole night back. Moving the deadline (rather than restarting from what
-        # was left) keeps a case that was already late, late.
-        unit = case.time_unit
-        paused = elapsed_seconds(case.suspended_at, now, unit)
-        clock = TimeUnit.NATURAL_HOURS if unit == TimeUnit.NATURAL_HOURS else TimeUnit.WORK_HOURS
-        moved = _moved_deadline(case, add_working_time(case.deadline, paused / 3600, clock))
+        moved = _moved_deadline(case, clock.resumed(case.deadline, case.suspended_at, now, case.time_unit))
     from_status = _apply(
         case, allowed_from=[Status.SUSPENDED], action_label=label, status=resume_to, suspended_at=None, **moved
     )
@@ -541,6 +541,69 @@ def case_reopen(*, case: Case, by: Person, reason: str) -> Case:
     )
     _event(case, action=Action.REOPEN, by=by, from_status=from_status, note=reason)
     return case
+
+
+# Cases whose deadline still matters: running, suspended, or handled and awaiting the check (on time?).
+RECOUNTED = (Status.DISPATCHED, Status.REWORK, Status.SUSPENDED, Status.HANDLED)
+
+
+@transaction.atomic
+def case_deadline_recount(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """期限重算: a provisional (暂定) deadline counted again on the calendar as it is now.
+
+    Called when the official holidays of a year arrive (``recount.recount_provisional``). The
+    deadline and its yellow moment are counted again from the case's events (``clock.replay``);
+    a 督办 level the new deadline has not earned is lowered (a higher one is left to the
+    escalation job, which notifies). Writes one event when the deadline or its mark changes and
+    returns whether it did: a second run finds nothing to do. Closed cases are history, not touched.
+    """
+    if not case.deadline_provisional or case.status not in RECOUNTED or case.deadline is None:
+        return False
+    count = clock.replay(case)
+    if count is None or (count.provisional and count.deadline == case.deadline):
+        return False
+    now = now or transitions.now()
+    old = case.deadline
+    changes = _moved_deadline(case, count) | {"deadline_provisional": count.provisional}
+    earned = _earned_level(case, changes, now)
+    if earned < case.escalation:
+        changes["escalation"] = earned
+    label = pgettext("transition", "重算期限")
+    from_status = _apply(case, allowed_from=[case.status], action_label=label, **changes)
+    _event(
+        case,
+        action=Action.RECOUNT,
+        by=None,
+        from_status=from_status,
+        unit=case.unit,
+        deadline=case.deadline,
+        at=now,
+        note=_recount_note(old, count),
+        data={"old_deadline": old.isoformat(), "provisional": count.provisional},
+    )
+    return True
+
+
+def _earned_level(case: Case, changes: dict[str, Any], now: dt.datetime) -> int:
+    """The 督办 level the case has earned by ``now`` with the deadline in ``changes``."""
+    from .escalation import level_for  # escalation imports this module
+    from .selectors import used_fraction
+
+    moved = Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields})
+    moved.deadline = changes["deadline"]
+    return level_for(used_fraction(moved, now), overdue=now >= moved.deadline)
+
+
+def _recount_note(old: dt.datetime, count: clock.Count) -> str:
+    moments = {
+        "old": f"{timezone.localtime(old):%Y-%m-%d %H:%M}",
+        "new": f"{timezone.localtime(count.deadline):%Y-%m-%d %H:%M}",
+    }
+    if count.provisional:
+        return _("期限重算（仍按暂定节假日）：%(old)s → %(new)s") % moments
+    if count.deadline == old:
+        return _("期限按正式节假日重算：%(old)s → %(new)s（不变）") % moments
+    return _("期限按正式节假日重算：%(old)s → %(new)s") % moments
 
 
 @transaction.atomic

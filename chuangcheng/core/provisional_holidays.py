@@ -121,3 +121,30 @@ def holidays(year: int) -> dict[date, str]:
 
 def is_holiday(day: date) -> bool:
     return day in holidays(day.year)
+
+
+_DIGITS = "一二三四五六七八九十"
+# How notices name the lunar months: 正月 (or 一月), 冬月 (十一月), 腊月 (十二月).
+_MONTH_NAMES = {1: ("正", "一"), 11: ("冬", "十一"), 12: ("腊", "十二")}
+
+
+def _lunar_day_names(n: int) -> tuple[str, ...]:
+    if n <= 10:
+        return (f"初{_DIGITS[n - 1]}",)
+    if n < 20:
+        return (f"十{_DIGITS[n - 11]}",)
+    if n in (20, 30):
+        return (f"{_DIGITS[n // 10 - 1]}十",)
+    return (f"二十{_DIGITS[n - 21]}", f"廿{_DIGITS[n - 21]}")
+
+
+def lunar_names(day: date) -> list[str]:
+    """The ways a notice writes ``day``'s lunar date, the usual one first: 正月初七, 腊月二十八 (廿八), 除夕."""
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    month = abs(lunar.getMonth())
+    months = _MONTH_NAMES.get(month, (_DIGITS[month - 1] if month <= 10 else "",))
+    leap = "闰" if lunar.getMonth() < 0 else ""
+    names = [f"{leap}{m}月{d}" for m in months for d in _lunar_day_names(lunar.getDay())]
+    if spring_festival(day.year) - timedelta(days=1) == day:
+        names.insert(0, "除夕")
+    return names

@@ -180,3 +180,38 @@ def readiness_evidence(campaign: Any, as_of: dt.date | None = None) -> dict[int,
     for func in _readiness_sources.values():
         found.update(func(campaign, as_of))
     return found
+
+
+# ---- what the working calendar computed, kept by apps above it (issue 13: provisional deadlines) ----
+
+
+@dataclass(frozen=True)
+class CalendarListener:
+    """An app that stores what the working calendar computed (the cases app's deadlines).
+
+    ``recompute(now)`` recounts what was counted on the provisional schedule (``core.workcalendar``)
+    and returns how many objects changed; it is idempotent. ``provisional_spans()`` gives the first
+    and last local date of each object still marked provisional, so the holiday page can offer the
+    official schedule as soon as the library knows the year.
+    """
+
+    key: str
+    recompute: Callable[[dt.datetime], int]
+    provisional_spans: Callable[[], list[tuple[dt.date, dt.date]]]
+
+
+_calendar_listeners: dict[str, CalendarListener] = {}
+
+
+def register_calendar_listener(listener: CalendarListener) -> None:
+    _calendar_listeners[listener.key] = listener
+
+
+def calendar_changed(now: dt.datetime) -> int:
+    """The holiday table or the library changed: every listener recounts; returns how many objects changed."""
+    return sum(listener.recompute(now) for listener in _calendar_listeners.values())
+
+
+def provisional_spans() -> list[tuple[dt.date, dt.date]]:
+    """Every listener's objects still marked provisional, as (first, last) local dates."""
+    return [span for listener in _calendar_listeners.values() for span in listener.provisional_spans()]

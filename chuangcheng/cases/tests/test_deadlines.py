@@ -84,15 +84,13 @@ def test_natural_hours_run_through_holidays_and_nights(make, frozen, collapse):
     assert case.deadline == at(2026, 10, 2, 1, 0)
 
 
-def test_dispatch_into_a_year_the_calendar_does_not_know_is_refused_not_guessed(make, frozen, posters):
+def test_dispatch_into_a_year_the_calendar_does_not_know_is_counted_provisionally_not_refused(make, frozen, posters):
     frozen(at(2026, 12, 31, 17, 0))  # two working days from New Year's Eve reach into 2027
-    case = make.accepted(category=posters)
-    before = snapshot(case)
 
-    with pytest.raises(DomainError, match="2027 年的法定节假日尚未录入"):
-        services.case_dispatch(case=case, by=make.world.office, unit=make.world.town_a)
+    case = services.case_dispatch(case=make.accepted(category=posters), by=make.world.office, unit=make.world.town_a)
 
-    assert snapshot(case) == before
+    # 31 Dec: 1 h; 1–3 Jan off (provisional 元旦 and the weekend); 4 Jan: 7 h; 5 Jan: the last 6 h.
+    assert (case.status, case.deadline, case.deadline_provisional) == (Status.DISPATCHED, at(2027, 1, 5, 17, 0), True)
 
 
 # ---- extensions --------------------------------------------------------------------------------
