@@ -108,9 +108,9 @@ def world(db: None) -> World:
     )
 
 
-# A day late in 2026, when chinese-calendar does not know 2027 yet (the calendar warns about it).
+# A day late in 2026, when chinese-calendar does not know 2027 yet (the calendar says it is provisional).
 LATE_2026 = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-MISSING_2027 = "2027 年的法定节假日尚未录入"
+PROVISIONAL_2027 = "2027 年节假日按暂定安排计算"
 
 
 @pytest.fixture

@@ -58,6 +58,11 @@ class Status(models.TextChoices):
         """States in which a unit holds the case and its handling clock runs."""
         return frozenset({cls.DISPATCHED, cls.REWORK})
 
+    @classmethod
+    def deadline_counts(cls) -> frozenset[str]:
+        """States in which the deadline still counts: running, suspended, or handled and awaiting the check."""
+        return frozenset({cls.DISPATCHED, cls.REWORK, cls.SUSPENDED, cls.HANDLED})
+
 
 STATUS_BADGES = {
     Status.REPORTED: "badge-warn",

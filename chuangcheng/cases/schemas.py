@@ -101,6 +101,9 @@ class CaseOut(Schema):
     created_at: datetime = Field(description="上报时间")
     dispatched_at: datetime | None
     deadline: datetime | None = Field(description="处置期限")
+    deadline_provisional: bool = Field(
+        description="期限暂定：跨入国务院尚未公布节假日安排的年份，按暂定节假日计算；正式安排录入后自动重算"
+    )
     closed_at: datetime | None
     escalation: int = Field(description="督办等级：0 无，1 黄，2 橙，3 红")
     light: str = Field(description="状态灯：green、yellow、red；未计时为 none")

@@ -543,8 +543,8 @@ def case_reopen(*, case: Case, by: Person, reason: str) -> Case:
     return case
 
 
-# Cases whose deadline still matters: running, suspended, or handled and awaiting the check (on time?).
-RECOUNTED = (Status.DISPATCHED, Status.REWORK, Status.SUSPENDED, Status.HANDLED)
+# Cases whose provisional deadline is recounted (closed ones are history). Sorted: a frozenset has no order.
+RECOUNTED = sorted(Status.deadline_counts())
 
 
 @transaction.atomic

@@ -11,4 +11,7 @@ urlpatterns = [
     path("calendar/holidays/add/", views.holiday_add, name="holiday_add"),
     path("calendar/holidays/import/", views.holiday_import, name="holiday_import"),
     path("calendar/holidays/<int:pk>/delete/", views.holiday_remove, name="holiday_delete"),
+    path("calendar/holidays/notice/", views.holiday_notice_preview, name="holiday_notice_preview"),
+    path("calendar/holidays/notice/save/", views.holiday_notice_save, name="holiday_notice_save"),
+    path("calendar/holidays/apply-library/", views.holiday_apply_library, name="holiday_apply_library"),
 ]

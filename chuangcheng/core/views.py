@@ -18,8 +18,20 @@ from django.views.static import serve
 from chuangcheng.core import workcalendar
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.forms import FIRST_YEAR, LAST_YEAR, HolidayForm
+from chuangcheng.core.holiday_notice import ParsedNotice
 from chuangcheng.core.models import HolidayOverride
-from chuangcheng.core.services import can_edit_calendar, holiday_delete, holiday_save, holidays_prefill, library_days
+from chuangcheng.core.services import (
+    NoticeInvalid,
+    calendar_apply_official,
+    can_edit_calendar,
+    holiday_delete,
+    holiday_save,
+    holidays_from_notice,
+    holidays_prefill,
+    library_days,
+    notice_preview,
+    official_schedule_pending,
+)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -82,25 +94,44 @@ def _holidays_url(year: int) -> str:
 @login_required
 @require_GET
 def holidays(request: HttpRequest) -> HttpResponse:
-    """节假日表: the office's overrides of a year, the library's days for reference, add/delete/import."""
+    """节假日表: the office's overrides of a year, the library's days for reference, add/delete/import/paste."""
     _require_calendar_editor(request)
-    year = _year_of(request.GET.get("year"))
+    return _holidays_page(request, _year_of(request.GET.get("year")))
+
+
+def _holidays_page(
+    request: HttpRequest, year: int, *, notice_text: str = "", preview: ParsedNotice | None = None, status: int = 200
+) -> HttpResponse:
     this_year = timezone.localdate().year
     years = sorted(
         {*range(this_year - 1, this_year + 3), year} | {d.year for d in HolidayOverride.objects.dates("date", "year")}
     )
     overrides = list(HolidayOverride.objects.filter(date__year=year).select_related("created_by"))
+    library = library_days(year)
     context: dict[str, Any] = {
         "year": year,
         "years": years,
         "overrides": overrides,
         "library_knows": workcalendar.library_knows(year),
-        "library_days": library_days(year),
+        "library_days": library,
+        "differing": _differing(overrides, library) if library else [],
         "year_known": workcalendar.is_known_year(year),
+        "year_provisional": workcalendar.is_provisional_year(year),
+        "provisional_days": workcalendar.provisional_days(year),
         "warnings": workcalendar.calendar_warnings(),
+        "notices": workcalendar.calendar_notices(),
+        "official_pending": official_schedule_pending(),
         "form": HolidayForm(initial={"date": f"{year}-01-01"} if year != this_year else None),
+        "notice_text": notice_text,
+        "preview": preview,
     }
-    return render(request, "core/holidays.html", context)
+    return render(request, "core/holidays.html", context, status=status)
+
+
+def _differing(overrides: list[HolidayOverride], library: list[tuple[Any, bool, str]]) -> list[HolidayOverride]:
+    """The office's rows that say otherwise than the library (they win: the office should know)."""
+    official = {day: is_workday for day, is_workday, _name in library}
+    return [o for o in overrides if official.get(o.date, o.date.weekday() < 5) != o.is_workday]
 
 
 @login_required
@@ -156,5 +187,59 @@ def holiday_import(request: HttpRequest) -> HttpResponse:
             request,
             _("%(year)d 年：导入 %(added)d 天，已有 %(kept)d 天保持不变")
             % {"year": year, "added": result.added, "kept": result.kept},
+        )
+    return redirect(_holidays_url(year))
+
+
+@login_required
+@require_POST
+def holiday_notice_preview(request: HttpRequest) -> HttpResponse:
+    """粘贴国务院通知 → 预览: the days the notice gives, or its unreadable lines; nothing is saved."""
+    _require_calendar_editor(request)
+    year = _year_of(request.POST.get("year"))
+    text = request.POST.get("text", "")
+    return _holidays_page(request, year, notice_text=text, preview=notice_preview(year=year, text=text))
+
+
+@login_required
+@require_POST
+def holiday_notice_save(request: HttpRequest) -> HttpResponse:
+    """保存: the previewed notice becomes the office's rows of the year (all or nothing)."""
+    _require_calendar_editor(request)
+    year = _year_of(request.POST.get("year"))
+    text = request.POST.get("text", "")
+    try:
+        result = holidays_from_notice(year=year, text=text, by=request.user)
+    except NoticeInvalid:
+        preview = notice_preview(year=year, text=text)
+        return _holidays_page(request, year, notice_text=text, preview=preview, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_holidays_url(year))
+    messages.success(
+        request,
+        _("已按国务院通知录入 %(year)d 年节假日：新增 %(added)d 天，修改 %(changed)d 天，%(kept)d 天不变。")
+        % {"year": year, "added": result.added, "changed": result.changed, "kept": result.kept},
+    )
+    if result.recounted:
+        messages.success(request, _("%(count)d 件案卷的期限已按正式节假日重算。") % {"count": result.recounted})
+    return redirect(_holidays_url(year))
+
+
+@login_required
+@require_POST
+def holiday_apply_library(request: HttpRequest) -> HttpResponse:
+    """应用 chinese-calendar 的官方安排: nothing is written to the table; provisional deadlines are recounted."""
+    _require_calendar_editor(request)
+    year = _year_of(request.POST.get("year"))
+    try:
+        recounted = calendar_apply_official(year=year, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已应用 chinese-calendar 的 %(year)d 年官方安排：%(count)d 件案卷的期限已重算。")
+            % {"year": year, "count": recounted},
         )
     return redirect(_holidays_url(year))

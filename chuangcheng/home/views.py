@@ -58,6 +58,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["road_class_counts"] = places.road_class_counts(places.segment_list_for_user(user=user))
     if panels["show_office"] or scope.has(Role.LEADER):
         context["calendar_warnings"] = workcalendar.calendar_warnings()
+        context["calendar_notices"] = workcalendar.calendar_notices()
         context["can_edit_calendar"] = can_edit_calendar(user)
     if panels["show_chief"]:
         context["area"] = places.chief_area_for_user(user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from ..choices import STATUS_BADGES, Escalation, Light, Status
 
@@ -42,3 +43,15 @@ def escalation_badge(level: int) -> SafeString:
         level,
         Escalation(level).label,
     )
+
+
+@register.simple_tag
+def provisional_badge(case: object) -> SafeString:
+    """暂定 beside a deadline counted through a year on the provisional holiday schedule; nothing otherwise."""
+    if not getattr(case, "deadline_provisional", False):
+        return mark_safe("")
+    if getattr(case, "status", "") in Status.deadline_counts():
+        title = _("按暂定节假日计算，国务院公布后自动重算")
+    else:
+        title = _("按暂定节假日计算（案卷已结束，不再重算）")
+    return format_html('<span class="badge badge-warn deadline-provisional" title="{}">{}</span>', title, _("暂定"))

@@ -14,6 +14,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from chuangcheng.cases import services
 from chuangcheng.cases.choices import Action, Escalation, Status, TimeUnit
@@ -196,3 +197,42 @@ def test_a_recount_giving_more_time_lowers_a_level_the_case_no_longer_earns(make
 
     case = fresh(case)
     assert (case.deadline, case.escalation) == (at(2027, 1, 7, 12, 0), Escalation.NONE)
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+
+def test_the_case_page_and_the_lists_say_zanding_until_the_official_notice_arrives(
+    client, make, world, frozen, five_days
+):
+    frozen(at(2026, 12, 28, 9, 0))
+    case = make.dispatched(category=five_days)
+    client.force_login(world.office)
+    badge = "按暂定节假日计算，国务院公布后自动重算"
+
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    listed = client.get(reverse("cases:list")).content.decode()
+    client.force_login(world.admin_a)
+    todo = client.get(reverse("cases:todo")).content.decode()
+
+    deadline_cell = detail.split('id="case-deadline"')[1].split("</dd>")[0]
+    assert "2027-01-05 09:00" in deadline_cell and ">暂定<" in deadline_cell and badge in deadline_cell
+    assert badge in listed and badge in todo
+
+    holidays_from_notice(year=2027, text=NOTICE_2027, by=world.office)
+    client.force_login(world.office)
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert ">暂定<" not in detail.split('id="case-deadline"')[1].split("</dd>")[0]
+    assert "期限按正式节假日重算：2027-01-05 09:00 → 2027-01-05 09:00（不变）" in detail
+    assert "期限重算" in detail  # the event's name in the history
+
+
+def test_the_api_says_whether_a_deadline_is_provisional(client, make, world, frozen, five_days):
+    frozen(at(2026, 12, 28, 9, 0))
+    case = make.dispatched(category=five_days)
+    client.force_login(world.office)
+
+    body = client.get(f"/api/cases/{case.pk}").json()
+
+    assert body["deadline_provisional"] is True

@@ -94,4 +94,10 @@ def test_an_anonymous_visitor_gets_no_navigation(client, db):
 
 
 def test_the_tick_jobs_are_the_apps_ones_in_order():
-    assert [job.label for job in tick_jobs()] == ["督办升级", "任务催办与逾期督办", "达标预测快照", "日巡查路线生成"]
+    assert [job.label for job in tick_jobs()] == [
+        "期限按正式节假日重算",
+        "督办升级",
+        "任务催办与逾期督办",
+        "达标预测快照",
+        "日巡查路线生成",
+    ]
