@@ -20,6 +20,7 @@ from chuangcheng.cases import services
 from chuangcheng.cases.choices import Action, Escalation, Status, TimeUnit
 from chuangcheng.cases.models import Case, Category
 from chuangcheng.cases.recount import recount_provisional
+from chuangcheng.core.models import HolidayOverride
 from chuangcheng.core.services import holiday_save, holidays_from_notice, official_schedule_pending
 from chuangcheng.core.tests.notices import NOTICE_2027, library_that_knows
 from chuangcheng.core.workcalendar import subtract_working_time
@@ -236,3 +237,24 @@ def test_the_api_says_whether_a_deadline_is_provisional(client, make, world, fro
     body = client.get(f"/api/cases/{case.pk}").json()
 
     assert body["deadline_provisional"] is True
+
+
+def test_the_holiday_page_offers_a_newer_librarys_year_and_applying_it_recounts(
+    client, make, world, frozen, thirty_days
+):
+    frozen(at(2026, 12, 28, 9, 0))
+    case = make.dispatched(category=thirty_days)
+    client.force_login(world.office)
+    assert "已包含 2027 年官方安排" not in client.get(reverse("core:holidays")).content.decode()
+
+    with library_that_knows(2027, NOTICE_2027):
+        page = client.get(reverse("core:holidays")).content.decode()
+        assert "chinese-calendar 已包含 2027 年官方安排" in page and 'id="apply-library-2027"' in page
+
+        response = client.post(reverse("core:holiday_apply_library"), {"year": 2027}, follow=True)
+
+        page = response.content.decode()
+        assert "已应用 chinese-calendar 的 2027 年官方安排：1 件案卷的期限已重算。" in page
+        assert "已包含 2027 年官方安排" not in page
+        assert (fresh(case).deadline, fresh(case).deadline_provisional) == (at(2027, 2, 16, 9, 0), False)
+        assert not HolidayOverride.objects.exists()  # nothing needed in the table

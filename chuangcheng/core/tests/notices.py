@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import chinese_calendar
 
-from chuangcheng.core import workcalendar
-from chuangcheng.core.holiday_notice import parse_notice
+from chuangcheng.core import provisional_holidays, workcalendar
+from chuangcheng.core.holiday_notice import WEEKDAY_NAMES, parse_notice
 
 # 国办发明电〔2024〕12号, as published (the whole notice, as an office would copy it from the web page).
 NOTICE_2025 = """国务院办公厅关于2025年部分节假日安排的通知
@@ -84,3 +85,36 @@ def library_that_knows(year: int, text: str) -> Iterator[None]:
             del table[day]
         workcalendar.library_knows.cache_clear()
         workcalendar.invalidate_cache()
+
+
+NUMBERS = "一二三四五六七八九十"
+
+
+def made_up_notice(year: int) -> str:
+    """A notice for any ``year`` in the official wording, for the browser tests whatever year they run in.
+
+    Its days off are the provisional schedule's; the Sunday before 春节 is made a 调休 working day,
+    so that the official schedule differs from the provisional one.
+    """
+    blocks: list[tuple[str, list[date]]] = []
+    for day, name in provisional_holidays.holidays(year).items():
+        if day.month == 12 and name == provisional_holidays.NEW_YEAR:
+            continue  # next year's 元旦 beginning in December belongs to next year's notice
+        if blocks and blocks[-1][0] == name and blocks[-1][1][-1] == day - timedelta(days=1):
+            blocks[-1][1].append(day)
+        else:
+            blocks.append((name, [day]))
+    lines = [f"国务院办公厅关于{year}年部分节假日安排的通知"]
+    for number, (name, days) in enumerate(blocks):
+        first, last = days[0], days[-1]
+        line = f"{NUMBERS[number]}、{name}：{first.month}月{first.day}日（{WEEKDAY_NAMES[first.weekday()]}）"
+        if last == first:
+            lines.append(line + "放假1天，不调休。")
+            continue
+        month = f"{last.month}月" if last.month != first.month else ""
+        line += f"至{month}{last.day}日（{WEEKDAY_NAMES[last.weekday()]}）放假调休，共{len(days)}天。"
+        if name == provisional_holidays.SPRING:
+            sunday = first - timedelta(days=(first.weekday() + 1) % 7 or 7)
+            line += f"{sunday.month}月{sunday.day}日（周日）上班。"
+        lines.append(line)
+    return "\n".join(lines) + "\n"

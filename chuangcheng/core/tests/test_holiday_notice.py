@@ -9,7 +9,7 @@ import pytest
 
 from chuangcheng.core.holiday_notice import parse_notice
 
-from .notices import NOTICE_2025, NOTICE_2026, NOTICE_2027
+from .notices import NOTICE_2025, NOTICE_2026, NOTICE_2027, made_up_notice
 
 
 def library(year: int) -> tuple[list[date], list[date]]:
@@ -104,3 +104,11 @@ def test_a_new_year_beginning_in_december_and_an_encouraged_day_are_read_as_writ
         date(2024, 2, 10),
         [date(2024, 2, 4), date(2024, 2, 18)],
     )
+
+
+@pytest.mark.parametrize("year", range(2027, 2036))
+def test_the_browser_tests_made_up_notice_of_any_year_reads_cleanly(year):
+    parsed = parse_notice(made_up_notice(year), year)
+
+    assert parsed.errors == []
+    assert len(parsed.working_days) == 1 and parsed.working_days[0].weekday() == 6
