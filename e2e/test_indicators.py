@@ -25,8 +25,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from chuangcheng.cases.services import seed_categories
 from chuangcheng.conftest import World
-from chuangcheng.core import workcalendar
-from chuangcheng.core.models import HolidayOverride
 from chuangcheng.indicators import services
 from chuangcheng.indicators.choices import CampaignKind, MilestoneKind, TaskStatus, TitleLevel
 from chuangcheng.indicators.framework_seed import SampleRows, sample_framework_rows
@@ -346,15 +344,6 @@ def imported(world: World, campaign: Campaign, sample: SampleRows) -> Campaign:
     return campaign
 
 
-def working_calendar_known(now: dt.datetime) -> None:
-    """The 督办单's reply deadline is counted in working days; late in December that reaches next
-    year, which the office must have filled if the library does not know it yet."""
-    year = timezone.localdate(now).year + 1
-    if not workcalendar.is_known_year(year):
-        HolidayOverride.objects.create(date=dt.date(year, 1, 1), is_workday=False, name="元旦")
-        workcalendar.invalidate_cache()
-
-
 def test_overdue_task_raises_a_notice_the_unit_answers_and_the_office_closes(
     desktop: Page, phone: Page, world: World, imported: Campaign
 ) -> None:
@@ -362,7 +351,6 @@ def test_overdue_task_raises_a_notice_the_unit_answers_and_the_office_closes(
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     services.task_update(task=task, by=world.office, deadline=yesterday)
     now = timezone.now()
-    working_calendar_known(now)
     assert services.scan_deadlines(now) >= 1  # what ``manage.py tick`` runs every minute
     notice = SupervisionNotice.objects.get(task=task)
     assert notice.unit == world.town_a and notice.issued_by is None

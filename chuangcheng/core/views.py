@@ -32,6 +32,7 @@ from chuangcheng.core.services import (
     notice_preview,
     official_schedule_pending,
 )
+from chuangcheng.core.web import run_service
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -178,16 +179,14 @@ def holiday_import(request: HttpRequest) -> HttpResponse:
     """从法定节假日库导入本年: the same as ``manage.py holidays_prefill --year``."""
     _require_calendar_editor(request)
     year = _year_of(request.POST.get("year"))
-    try:
-        result = holidays_prefill(year=year, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    run_service(
+        request,
+        lambda: holidays_prefill(year=year, by=request.user),
+        lambda result: (
             _("%(year)d 年：导入 %(added)d 天，已有 %(kept)d 天保持不变")
-            % {"year": year, "added": result.added, "kept": result.kept},
-        )
+            % {"year": year, "added": result.added, "kept": result.kept}
+        ),
+    )
     return redirect(_holidays_url(year))
 
 
@@ -232,14 +231,12 @@ def holiday_apply_library(request: HttpRequest) -> HttpResponse:
     """应用 chinese-calendar 的官方安排: nothing is written to the table; provisional deadlines are recounted."""
     _require_calendar_editor(request)
     year = _year_of(request.POST.get("year"))
-    try:
-        recounted = calendar_apply_official(year=year, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    run_service(
+        request,
+        lambda: calendar_apply_official(year=year, by=request.user),
+        lambda recounted: (
             _("已应用 chinese-calendar 的 %(year)d 年官方安排：%(count)d 件案卷的期限已重算。")
-            % {"year": year, "count": recounted},
-        )
+            % {"year": year, "count": recounted}
+        ),
+    )
     return redirect(_holidays_url(year))

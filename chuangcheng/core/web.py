@@ -79,14 +79,17 @@ def next_or(request: HttpRequest, default: str) -> str:
     return target if target and safe else default
 
 
-def run_service(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
-    """Call one service; show its success or its domain error as a message."""
+def run_service(request: HttpRequest, call: Callable[[], Any], success: str | Callable[[Any], str]) -> bool:
+    """Call one service; show its success or its domain error as a message.
+
+    ``success`` may be a function of what the service returned (a count to report).
+    """
     try:
-        call()
+        result = call()
     except DomainError as exc:
         messages.error(request, exc.message)
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True
 
 
