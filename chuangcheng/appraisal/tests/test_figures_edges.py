@@ -94,3 +94,23 @@ def test_an_extension_rate_above_one_hundred_percent_does_not_score_below_zero()
     figure = rate_figure(Tally(num=[1, 1, 2, 2, 3, 3], den=[1, 2, 3]), inverse=True, min_sample=3, empty_label="")
 
     assert figure.score is not None and figure.score >= 0
+
+
+def test_a_provisional_deadline_recounted_before_the_handling_is_the_one_it_is_judged_by(world) -> None:
+    # 按期处置: "handled by the deadline in force". A deadline counted on provisional holidays and
+    # recounted on the official ones (期限重算, issue 13) is in force from the recount on.
+    case_with(
+        [
+            (Action.REPORT, at(12, 28, 9), None, None),
+            (Action.DISPATCH, at(12, 28, 9, 30), world.community_a1, dt.datetime(2027, 1, 5, 9, 30, tzinfo=SHANGHAI)),
+            (Action.RECOUNT, at(12, 29, 10), world.community_a1, at(12, 31, 17)),
+            (Action.HANDLE, at(12, 31, 18), world.community_a1, None),
+        ],
+        Status.HANDLED,
+    )
+
+    with time_machine.travel(dt.datetime(2027, 1, 2, 9, tzinfo=SHANGHAI), tick=False):
+        raw, _county = collect(dt.date(2026, 12, 1), dt.date(2027, 1, 1), list(Unit.objects.all()), {world.town_a.pk})
+
+    figures = raw[world.town_a.pk].on_time_handle
+    assert len(figures.den) == 1 and figures.num == []  # late against the recounted deadline
