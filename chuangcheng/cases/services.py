@@ -595,15 +595,13 @@ def _earned_level(case: Case, changes: dict[str, Any], now: dt.datetime) -> int:
 
 
 def _recount_note(old: dt.datetime, count: clock.Count) -> str:
-    moments = {
-        "old": f"{timezone.localtime(old):%Y-%m-%d %H:%M}",
-        "new": f"{timezone.localtime(count.deadline):%Y-%m-%d %H:%M}",
-    }
+    """The event's note, kept in Chinese like the system's other notes (it is data, not page text)."""
+    moments = f"{timezone.localtime(old):%Y-%m-%d %H:%M} → {timezone.localtime(count.deadline):%Y-%m-%d %H:%M}"
     if count.provisional:
-        return _("期限重算（仍按暂定节假日）：%(old)s → %(new)s") % moments
+        return f"期限重算（仍按暂定节假日）：{moments}"
     if count.deadline == old:
-        return _("期限按正式节假日重算：%(old)s → %(new)s（不变）") % moments
-    return _("期限按正式节假日重算：%(old)s → %(new)s") % moments
+        return f"期限按正式节假日重算：{moments}（不变）"
+    return f"期限按正式节假日重算：{moments}"
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ cases app recounts its provisional deadlines), after its own transaction.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.holiday_notice import ParsedNotice, parse_notice
 from chuangcheng.core.models import HolidayOverride
+
+logger = logging.getLogger(__name__)
 
 PREFILL_NOTE = "由 chinese-calendar 导入"
 NOTICE_NOTE = "由国务院办公厅通知导入"
@@ -127,9 +130,17 @@ def holiday_delete(*, override: HolidayOverride, by: Any) -> None:
 
 
 def _calendar_changed() -> int:
-    """The table changed: provisional deadlines whose year is now official are recounted at once."""
+    """The table changed: provisional deadlines whose year is now official are recounted at once.
+
+    The table is saved by then: a recount that fails is logged, not the office's error (the tick
+    job recounts again).
+    """
     workcalendar.invalidate_cache()
-    return registry.calendar_changed(timezone.now())
+    try:
+        return registry.calendar_changed(timezone.now())
+    except Exception:
+        logger.exception("节假日表已保存，但期限重算失败；定时任务将再次重算")
+        return 0
 
 
 # ---- the State Council's notice, pasted -------------------------------------------------------
