@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from . import demo_names as names
 from .choices import Role, UnitGroup, UnitKind
-from .models import Membership, Person, Unit
-from .services import people_bulk_create, unit_create
+from .models import Membership, Person, Unit, UnitSet
+from .services import people_bulk_create, unit_create, unit_sets_seed
 
 DEMO_PASSWORD = "demo12345"
 ADMIN_USERNAME = "admin"
@@ -84,6 +84,7 @@ class DemoOrgBuilder:
 
     def build(self) -> DemoOrg:
         self.create_units()
+        unit_sets_seed()
         # The county's units are older than the demo's history (cases, the months of appraisal
         # that rank only units existing in their month).
         Unit.objects.filter(pk__in=[u.pk for u in self._all_units()]).update(
@@ -281,6 +282,7 @@ def wipe_org() -> None:
     with transaction.atomic():
         Membership.objects.all().delete()
         Person.objects.all().delete()
+        UnitSet.objects.all().delete()
         # Parents are PROTECTed: detach the tree first so it goes in one statement.
         Unit.objects.update(parent=None)
         Unit.objects.all().delete()

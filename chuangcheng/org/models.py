@@ -112,3 +112,46 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"
+
+
+class UnitAlias(TimeStampedModel):
+    """单位别名: another name people write for a unit (县城管局 for 县城市管理综合执法局)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("别名"), max_length=100)
+    # The name as matched (see ``org.names.name_key``): 县城管局 and 县城管局 with other brackets or
+    # spaces are one alias, so the county holds it once.
+    key = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitSet(TimeStampedModel):
+    """单位分组: a word in a 任务分解表 that means several units (各乡镇（街道）, 县直各单位).
+
+    Its units are the active units matching the rule (kinds, optionally name endings; never the
+    county root) together with the units listed by hand.
+    """
+
+    name = models.CharField(_("分组名称"), max_length=50)
+    key = models.CharField(max_length=50, unique=True, editable=False)
+    kinds = models.JSONField(_("单位类型"), default=list, blank=True)
+    name_endings = models.CharField(
+        _("名称结尾"), max_length=100, blank=True, help_text=_("只含名称以这些字结尾的单位，多个用顿号分隔，如 镇、乡")
+    )
+    units = models.ManyToManyField(Unit, verbose_name=_("指定单位"), blank=True, related_name="unit_sets")
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("单位分组")
+        verbose_name_plural = _("单位分组")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

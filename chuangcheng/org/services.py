@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chuangcheng.core.audit import changes, log_action, snapshot
-from chuangcheng.core.errors import DomainError
+from chuangcheng.core.errors import DomainError, require_text
 
-from .choices import Role
-from .models import Membership, Person, Unit
+from .choices import Role, UnitKind
+from .models import Membership, Person, Unit, UnitAlias, UnitSet
+from .names import name_key, split_names
 
 PERSON_FIELDS = ("username", "real_name", "unit", "mobile", "title", "is_active")
 
@@ -205,3 +207,121 @@ def membership_change(*, membership: Membership, unit: Unit, role: str, by: Pers
     data = {"unit": [str(stored.unit), str(unit)], "role": [stored.role, role]}
     log_action(person, "org.membership.change", by=by, data=data)
     return granted
+
+
+# ----- 单位别名 and 单位分组 ----------------------------------------------------------------------------
+
+
+def _name_taken(key: str, *, unit: Unit | None = None, unit_set: UnitSet | None = None) -> str | None:
+    """Why ``key`` cannot be a new alias of ``unit`` or the name of ``unit_set``: the thing already called so."""
+    others = Unit.objects.exclude(pk=unit.pk) if unit is not None else Unit.objects.all()
+    for other in others.only("name", "code", "short_name"):
+        if key in {name_key(other.name), name_key(other.code), name_key(other.short_name)}:
+            return _("单位“%(unit)s”") % {"unit": other.name}
+    alias = UnitAlias.objects.select_related("unit").filter(key=key).first()
+    if alias is not None:
+        return _("单位“%(unit)s”的别名") % {"unit": alias.unit.name}
+    sets = UnitSet.objects.exclude(pk=unit_set.pk) if unit_set is not None and unit_set.pk else UnitSet.objects.all()
+    if sets.filter(key=key).exists():
+        return _("单位分组")
+    return None
+
+
+@transaction.atomic
+def unit_alias_add(*, unit: Unit, name: str, by: Person | None = None) -> UnitAlias:
+    """Give ``unit`` another name (unique in the county: no other unit, alias or group is called so)."""
+    name = require_text(name, _("别名"))
+    key = name_key(name)
+    if len(name) > 100:
+        raise DomainError(_("别名过长（最多 100 个字）"))
+    if key in {name_key(unit.name), name_key(unit.code), name_key(unit.short_name)}:
+        raise DomainError(_("“%(name)s”已是该单位的名称、简称或编码") % {"name": name})
+    if (taken := _name_taken(key, unit=unit)) is not None:
+        raise DomainError(_("“%(name)s”已被%(other)s使用") % {"name": name, "other": taken})
+    alias = UnitAlias.objects.create(unit=unit, name=name, key=key)
+    log_action(unit, "org.unit.alias_add", by=by, data={"alias": name})
+    return alias
+
+
+@transaction.atomic
+def unit_alias_remove(*, alias: UnitAlias, by: Person | None = None) -> None:
+    unit, name = alias.unit, alias.name
+    alias.delete()
+    log_action(unit, "org.unit.alias_remove", by=by, data={"alias": name})
+
+
+@transaction.atomic
+def unit_aliases_set(*, unit: Unit, names: Sequence[str], by: Person | None = None) -> list[UnitAlias]:
+    """Make ``unit``'s aliases exactly ``names`` (the API's PUT): removes the others, adds the new."""
+    wanted = {name_key(n): n.strip() for n in names if n.strip()}
+    for alias in UnitAlias.objects.filter(unit=unit).exclude(key__in=wanted):
+        unit_alias_remove(alias=alias, by=by)
+    kept = set(UnitAlias.objects.filter(unit=unit).values_list("key", flat=True))
+    for key, name in wanted.items():
+        if key not in kept:
+            unit_alias_add(unit=unit, name=name, by=by)
+    return list(UnitAlias.objects.filter(unit=unit).order_by("name"))
+
+
+UNIT_SET_FIELDS = ("name", "kinds", "name_endings", "note")
+
+
+@transaction.atomic
+def unit_set_save(
+    *,
+    unit_set: UnitSet | None = None,
+    name: str,
+    kinds: Sequence[str] = (),
+    name_endings: str = "",
+    units: Sequence[Unit] = (),
+    note: str = "",
+    by: Person | None = None,
+) -> UnitSet:
+    """Create or change a 单位分组: a rule over unit kinds (and name endings) and/or a list of units."""
+    name = require_text(name, _("分组名称"))
+    key = name_key(name)
+    if unknown := set(kinds) - set(UnitKind.values):
+        raise DomainError(_("未知单位类型：%(kinds)s") % {"kinds": "、".join(sorted(unknown))})
+    if not kinds and not name_endings.strip() and not units:
+        raise DomainError(_("请选择单位类型、填写名称结尾或指定单位"))
+    if (taken := _name_taken(key, unit_set=unit_set)) is not None:
+        raise DomainError(_("“%(name)s”已被%(other)s使用") % {"name": name, "other": taken})
+    creating = unit_set is None
+    target = unit_set or UnitSet()
+    before = {} if creating else {**snapshot(target, UNIT_SET_FIELDS), "units": _unit_names(target)}
+    endings = "、".join(w.text for w in split_names(name_endings))
+    target.name, target.key, target.kinds, target.name_endings, target.note = name, key, sorted(kinds), endings, note
+    target.full_clean(exclude=["key"])
+    target.save()
+    target.units.set(units)
+    after = {**snapshot(target, UNIT_SET_FIELDS), "units": _unit_names(target)}
+    if creating:
+        log_action(target, "org.unit_set.create", by=by, data=after)
+    elif diff := changes(before, after):
+        log_action(target, "org.unit_set.change", by=by, data=diff)
+    return target
+
+
+def _unit_names(unit_set: UnitSet) -> list[str]:
+    return sorted(unit_set.units.values_list("name", flat=True))
+
+
+# The group words every county's 任务分解表 uses: (name, kinds, name endings, note).
+COMMON_UNIT_SETS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("各乡镇（街道）", ("town",), "", "全部乡镇和街道"),
+    ("各乡镇", ("town",), "镇、乡", "全部乡镇（不含街道）"),
+    ("各街道", ("town",), "街道", "全部街道办事处"),
+    ("县直各单位", ("department",), "", "县直部门（不含县委县政府本身）"),
+    ("各社区", ("community",), "社区", "全部城市社区（不含行政村）"),
+)
+
+
+@transaction.atomic
+def unit_sets_seed(*, by: Person | None = None) -> list[UnitSet]:
+    """The common group words (各乡镇（街道）, 各乡镇, 各街道, 县直各单位, 各社区), those not yet defined."""
+    existing = set(UnitSet.objects.values_list("key", flat=True))
+    return [
+        unit_set_save(name=name, kinds=kinds, name_endings=endings, note=note, by=by)
+        for name, kinds, endings, note in COMMON_UNIT_SETS
+        if name_key(name) not in existing
+    ]
