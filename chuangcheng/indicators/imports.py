@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,6 +52,7 @@ from chuangcheng.core.importing import (
 )
 from chuangcheng.core.xlsx import as_date
 from chuangcheng.org.models import Person, Unit
+from chuangcheng.org.selectors import NameResolution, UnitNameIndex
 
 from .access import can_manage_tasks
 from .choices import AssessmentMethod, EvidenceType, NodeLevel, TaskAction, TaskStatus
@@ -765,11 +764,7 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         self.node_by_name: dict[str, list[IndicatorNode]] = {}
         for node in nodes:
             self.node_by_name.setdefault(node.name, []).append(node)
-        names: set[str] = set()
-        for row in rows:
-            names.add(as_text(row.values.get("lead_unit")))
-            names.update(split_list(row.values.get("cooperating_units")))
-        self.units = units_by_any_name(names - {""})
+        self.unit_names = UnitNameIndex()
         self.evidence = {str(label): value for value, label in EvidenceType.choices} | {
             v: v for v in EvidenceType.values
         }
@@ -872,35 +867,54 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         return [n for n in candidates if scope.pk in self._ancestors(n)]
 
     def _unit(self, c: _RowCleaner, field_code: str) -> Unit | None:
-        name = as_text(c.raw(field_code))
-        if not name:
+        """The lead unit: the cell's name marked 牵头, else its first; its other names cooperate."""
+        text = as_text(c.raw(field_code))
+        if not text:
             c.error(field_code, required_message(c.header(field_code)))
             return None
-        unit, message = self._resolve_unit(name)
-        if message:
-            c.error(field_code, message)
-        return unit
+        resolution = self.unit_names.resolve(text)
+        lead = next((n for n in resolution.names if n.written.lead), resolution.names[0])
+        for name in resolution.names:
+            if message := self._unit_problem(name):
+                c.error(field_code, message)
+        if lead.via == "group":
+            c.error(
+                field_code,
+                _("「%(name)s」是多个单位，牵头单位只能填一个，其余单位请填在配合单位") % {"name": lead.text},
+            )
+            return None
+        return lead.units[0] if lead.found and not lead.ambiguous else None
 
-    def _resolve_unit(self, name: str) -> tuple[Unit | None, str]:
-        units = self.units.get(name, [])
-        if not units:
-            return None, _("未找到单位“%(name)s”（可填单位全称、简称或编码）") % {"name": name}
-        if len(units) > 1:
-            names = "、".join(u.name for u in units)
-            return None, _("“%(name)s”对应多个单位（%(names)s），请填写全称") % {"name": name, "names": names}
-        return units[0], ""
+    @staticmethod
+    def _unit_problem(name: NameResolution) -> str:
+        """The row error for a name that is not one unit or one group: unknown (with suggestions) or ambiguous."""
+        if name.ambiguous:
+            names = "、".join(u.name for u in name.units)
+            return _("“%(name)s”对应多个单位（%(names)s），请填写全称") % {"name": name.text, "names": names}
+        if name.found:
+            return ""
+        if name.suggestions:
+            return _("「%(name)s」：找不到该单位，您是不是要找：%(suggestions)s") % {
+                "name": name.text,
+                "suggestions": "、".join(u.name for u in name.suggestions),
+            }
+        return _("「%(name)s」：找不到该单位（可填单位全称、简称、别名或编码）") % {"name": name.text}
 
     def _cooperating(self, c: _RowCleaner, lead: Unit | None) -> frozenset[int]:
+        """The 配合单位 cell's units, and the lead cell's names other than the lead (a group word's too)."""
         found: set[int] = set()
-        for name in split_list(c.raw("cooperating_units")):
-            unit, message = self._resolve_unit(name)
-            if unit is None:
+        lead_cell = self.unit_names.resolve(as_text(c.raw("lead_unit")))
+        for name in lead_cell.names:
+            if name.found and not name.ambiguous:
+                found.update(u.pk for u in name.units)
+        for name in self.unit_names.resolve(as_text(c.raw("cooperating_units"))).names:
+            if message := self._unit_problem(name):
                 c.error("cooperating_units", message)
-            elif lead is not None and unit.pk == lead.pk:
-                c.error("cooperating_units", _("“%(name)s”已是牵头单位，不能同时是配合单位") % {"name": name})
+            elif name.via != "group" and lead is not None and name.units[0].pk == lead.pk:
+                c.error("cooperating_units", _("“%(name)s”已是牵头单位，不能同时是配合单位") % {"name": name.text})
             else:
-                found.add(unit.pk)
-        return frozenset(found)
+                found.update(u.pk for u in name.units)
+        return frozenset(found - {lead.pk} if lead is not None else found)
 
     @staticmethod
     def _deadline(c: _RowCleaner) -> dt.date | None:
@@ -1039,23 +1053,6 @@ def _assign(task: Task, row: TaskRow, cooperating: set[int]) -> dict[str, Any]:
 
 def _field_labels(changes: dict[str, Any]) -> list[str]:
     return [str(getattr(Task._meta.get_field(f.removesuffix("_id")), "verbose_name", f)) for f in changes]
-
-
-def units_by_any_name(names: Iterable[str]) -> dict[str, list[Unit]]:
-    """Active units by full name, short name or code; a short name shared by units maps to all of them."""
-    names = set(names)
-    found: dict[str, list[Unit]] = {}
-    query = Q(name__in=names) | Q(short_name__in=names) | Q(code__in=names)
-    for unit in Unit.objects.filter(query, is_active=True).order_by("path", "pk"):
-        for key in {unit.name, unit.short_name, unit.code}:
-            if key in names:
-                found.setdefault(key, []).append(unit)
-    # A full name or a code is unique: it wins over another unit's identical short name.
-    for key, units in found.items():
-        exact = [u for u in units if key in (u.name, u.code)]
-        if exact and len(units) > 1:
-            found[key] = exact
-    return found
 
 
 # ----- entry points (the shared contract) ---------------------------------------------------

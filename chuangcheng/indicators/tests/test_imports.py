@@ -22,7 +22,7 @@ from chuangcheng.indicators.tests.io_helpers import (
     task_row,
 )
 from chuangcheng.org.choices import UnitGroup, UnitKind
-from chuangcheng.org.services import unit_create
+from chuangcheng.org.services import unit_alias_add, unit_create, unit_sets_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -479,9 +479,39 @@ def test_unknown_units_are_reported(world, campaign, framework):
     result = tasks(campaign, world, [task_row(牵头单位="县外星局", 配合单位="城南街道、县月球办")])
 
     assert messages(result) == [
-        (2, "牵头单位", "未找到单位“县外星局”（可填单位全称、简称或编码）"),
-        (2, "配合单位", "未找到单位“县月球办”（可填单位全称、简称或编码）"),
+        (2, "牵头单位", "「县外星局」：找不到该单位（可填单位全称、简称、别名或编码）"),
+        (2, "配合单位", "「县月球办」：找不到该单位（可填单位全称、简称、别名或编码）"),
     ]
+
+
+def test_an_unknown_unit_name_suggests_the_nearest_units(world, campaign, framework):
+    unit_create(name="县城市管理综合执法局", code="D09", kind=UnitKind.DEPARTMENT, group=UnitGroup.DEPARTMENT)
+
+    result = tasks(campaign, world, [task_row(牵头单位="县城管执法局", 配合单位="城关镇")])
+
+    assert messages(result) == [
+        (2, "牵头单位", "「县城管执法局」：找不到该单位，您是不是要找：县城市管理综合执法局"),
+        (2, "配合单位", "「城关镇」：找不到该单位，您是不是要找：城关街道"),
+    ]
+
+
+def test_units_are_found_as_people_write_them(world, campaign, framework):
+    unit_alias_add(unit=world.town_b, name="城南办事处")
+    unit_sets_seed()
+
+    result = tasks(campaign, world, [task_row(牵头单位="住建局（牵头）、城南办事处", 配合单位="各乡镇（街道）")])
+
+    task = Task.objects.get()
+    assert result.ok and task.lead_unit == world.housing
+    assert set(task.cooperating_units.all()) == {world.town_a, world.town_b}
+
+
+def test_a_group_word_cannot_lead(world, campaign, framework):
+    unit_sets_seed()
+
+    result = tasks(campaign, world, [task_row(牵头单位="各街道", 配合单位=None)])
+
+    assert messages(result) == [(2, "牵头单位", "「各街道」是多个单位，牵头单位只能填一个，其余单位请填在配合单位")]
 
 
 def test_an_ambiguous_short_name_is_reported(world, campaign, framework):
