@@ -44,7 +44,7 @@ from chuangcheng.inspections.services import Answer, checklists_seed, inspection
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.choices import Role, UnitGroup, UnitKind
 from chuangcheng.org.models import Person, Unit
-from chuangcheng.org.services import membership_grant, person_create, unit_create
+from chuangcheng.org.services import membership_grant, person_create, unit_alias_add, unit_create, unit_set_save
 from chuangcheng.places.imports import import_file
 from chuangcheng.places.models import Grid, PledgeItem, RoadSegment, Shop, Site, SiteType
 from chuangcheng.places.services import shop_save
@@ -119,6 +119,10 @@ def _org(w: World, h: Hostile) -> tuple[Unit, Person]:
         username="xss_person", real_name=h("person real name", 50), unit=unit, title=h("person title", 50)
     )
     membership_grant(person=person, unit=unit, role=Role.HANDLER)
+    unit_alias_add(unit=unit, name=h("unit alias", 100), by=w.office)
+    unit_set_save(
+        name=h("unit set name", 50), units=[unit], name_endings=h("unit set endings", 100), note=h("unit set note")
+    )
     return unit, person
 
 

@@ -22,6 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from chuangcheng.conftest import PASSWORD, World
 from chuangcheng.inspections.models import PatrolRule
+from chuangcheng.org.models import UnitSet
 from chuangcheng.org.services import person_create
 
 from . import hostile_world
@@ -91,6 +92,8 @@ def _pages(hw: hostile_world.HostileWorld, probe: str) -> list[str]:
         "/accounts/units/",
         f"/accounts/units/{hw.unit.pk}/",
         f"/accounts/units/{hw.world.town_a.pk}/",
+        "/accounts/units/groups/",
+        *[f"/accounts/units/groups/{s.pk}/" for s in UnitSet.objects.all()],
         "/accounts/people/",
         f"/accounts/people/?q={q}",
         "/accounts/password/",

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import throttle
+from .choices import UnitKind
+from .models import Unit
 
 THROTTLED = _("登录失败次数过多，请 %(minutes)s 分钟后再试。")
 
@@ -62,3 +64,26 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
 
 class ThrottledAdminPasswordChangeForm(ThrottledPasswordChangeForm, AdminPasswordChangeForm):
     """The admin's own password change, counted by the same throttle."""
+
+
+class UnitSetForm(forms.Form):
+    """A 单位分组: its word, a rule over unit kinds (and name endings) and/or units listed by hand."""
+
+    name = forms.CharField(label=_("分组名称"), max_length=50, help_text=_("任务分解表里的写法，如 各乡镇（街道）"))
+    kinds = forms.MultipleChoiceField(
+        label=_("单位类型"), choices=UnitKind.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    name_endings = forms.CharField(
+        label=_("名称结尾"),
+        max_length=100,
+        required=False,
+        help_text=_("只含名称以这些字结尾的单位，多个用顿号分隔，如 镇、乡"),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("指定单位"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("按规则选不出的单位（如县直各执法单位）在此逐个指定"),
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

@@ -135,6 +135,11 @@ def town_of(unit: Unit) -> Unit | None:
     return next((towns[pk] for pk in reversed(ancestor_ids) if pk in towns), None)
 
 
+def can_edit_unit_names(user: Person) -> bool:
+    """单位别名 and 单位分组 are the office's to edit."""
+    return scope_for(user).acts_as(Role.OFFICE)
+
+
 def can_read_audit(user: Person) -> bool:
     """The audit log is the office's (and the superuser's) to read."""
     return scope_for(user).acts_as(Role.OFFICE)
@@ -344,6 +349,12 @@ def resolve_unit_names(text: str, *, index: UnitNameIndex | None = None) -> Reso
     name gets the nearest units as suggestions.
     """
     return (index or UnitNameIndex()).resolve(text)
+
+
+def unit_sets_with_members() -> list[tuple[UnitSet, list[Unit]]]:
+    """Every 单位分组 with the units it means today (the groups page)."""
+    active = list(Unit.objects.filter(is_active=True).order_by("path"))
+    return [(s, unit_set_members(s, active)) for s in unit_set_list()]
 
 
 def unit_alias_list(unit: Unit) -> QuerySet[UnitAlias]:

@@ -216,7 +216,7 @@ def sees(person: Person | None, kind: str, obj: Any) -> bool:
 
 
 def object_of(objects: Objects, side: Side, kind: str) -> Any:
-    if kind in {"category", "campaign", "holiday", "checklist", "checklist_item", "patrol_rule"}:
+    if kind in {"category", "campaign", "holiday", "checklist", "checklist_item", "patrol_rule", "unit_set"}:
         return getattr(objects, kind)
     # ---- appraisal: year-end (county-wide lists, no unit) ----
     if kind.startswith("yearend_"):

@@ -35,6 +35,7 @@ from chuangcheng.inspections.services import checklists_seed
 from chuangcheng.notifications.models import Notification
 from chuangcheng.notifications.services import notify
 from chuangcheng.org.models import Person, Unit
+from chuangcheng.org.services import unit_set_save
 from chuangcheng.places.models import Grid, PledgeItem, RoadSegment, Shop, Site, SiteType
 from chuangcheng.places.services import grid_save, segment_save, shop_save, site_save
 
@@ -80,6 +81,7 @@ class Objects:
     checklist: Any = None
     checklist_item: Any = None
     patrol_rule: Any = None  # inspections: a 日巡查 rule (county-wide, no unit)
+    unit_set: Any = None  # org: a 单位分组 (county-wide, the office's)
     appraisal: Any = None  # the month's appraisal: a scheme, a published run and its correction draft
     # ---- appraisal: year-end: a 表彰 list of this year and one of its entries (county-wide) ----
     yearend_list: Any = None
@@ -271,6 +273,7 @@ def build(world: World) -> Objects:
     objects = Objects(a=sides["a"], b=sides["b"], category=category, campaign=campaign, holiday=holiday)
     objects.checklist, objects.checklist_item = _checklist(world, category)
     objects.patrol_rule = _patrols(world)
+    objects.unit_set = unit_set_save(name="各街道", kinds=["town"], name_endings="街道", by=world.office)
     objects.appraisal = _appraisal(world, sides["a"])
     # ---- appraisal: year-end ----
     objects.yearend_list, objects.yearend_entry = _year_end(world)
