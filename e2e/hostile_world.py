@@ -254,7 +254,7 @@ def _framework_rows(h: Hostile) -> tuple[list[tuple], list[tuple]]:
     nodes = [
         ("S1", "", "测评项目", project, h("indicator project text", 2000), 40, 1, "", ""),
         ("S1.1", "S1", "测评内容", content, "", 20, 1, "实地考察", ""),
-        ("S1.1.1", "S1.1", "测评标准", standard, h("indicator standard text", 2000), 10, 1, "实地考察", "S0101"),
+        ("S1.1.1", "S1.1", "测评标准", standard, h("indicator standard text", 2000), 10, 1, "实地考察", "SJ0102"),
         ("S1.1.2", "S1.1", "测评标准", other, "", 10, 1, "实地考察", ""),
     ]
     tasks = [
