@@ -343,3 +343,11 @@ class CategoryCreateForm(CategoryForm):
 
     def clean_code(self) -> str:
         return str(self.cleaned_data.get("code") or "").strip().upper()
+
+
+class CategoryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel 文件"),
+        help_text=_("仅支持 .xlsx"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
