@@ -743,7 +743,8 @@ def seed_categories(*, force: bool = False, by: Person | None = None) -> SeedRes
         if _reseed(category, values, units, force=force, kept=result.kept):
             changed.append(category.code)
     result.updated = len(changed)
-    if result.created or changed or result.kept:
+    # The first set-up is not an edit (like the other reference lists); changing existing rows is.
+    if changed:
         log_action(
             None,
             "cases.category.seed",
