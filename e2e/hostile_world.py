@@ -198,7 +198,14 @@ def _evidence(name: str):  # type: ignore[no-untyped-def]
 def _category(w: World, h: Hostile) -> Category:
     cases.seed_categories()
     parent = Category.objects.filter(parent__isnull=True).order_by("sort_order", "code").first()
-    category = Category(parent=parent, code="XSS01", name=h("category name", 50), time_limit=Decimal(5))
+    category = Category(
+        parent=parent,
+        code="XSS01",
+        name=h("category name", 50),
+        accept_condition=h("category accept condition", 2000),
+        close_condition=h("category close condition", 2000),
+        time_limit=Decimal(5),
+    )
     return cases.category_save(category=category, by=w.office)
 
 
