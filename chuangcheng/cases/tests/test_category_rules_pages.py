@@ -112,3 +112,20 @@ def test_an_urgent_subcategory_without_an_urgent_limit_is_refused(client, world,
     assert "紧急类必须填写紧急时限" in html
     leaf.refresh_from_db()
     assert not leaf.urgent
+
+
+def test_the_api_gives_the_conditions_and_takes_urgent_at_dispatch(client, world, make):
+    case = make.accepted()
+    client.force_login(world.office)
+
+    groups = client.get("/api/cases/categories").json()
+    leaf = next(c for g in groups for c in g["children"] if c["name"] == "暴露垃圾")
+    dispatched = client.post(
+        f"/api/cases/{case.pk}/dispatch",
+        {"unit": world.town_a.pk, "urgent": True},
+        content_type="application/json",
+    )
+
+    assert leaf["close_condition"] == "暴露垃圾已清除，现场干净整洁" and leaf["urgent_time_unit"] == "natural_hours"
+    assert dispatched.status_code == 200, dispatched.content
+    assert dispatched.json()["urgent"] is True
