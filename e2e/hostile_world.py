@@ -202,7 +202,14 @@ def _evidence(name: str):  # type: ignore[no-untyped-def]
 def _category(w: World, h: Hostile) -> Category:
     cases.seed_categories()
     parent = Category.objects.filter(parent__isnull=True).order_by("sort_order", "code").first()
-    category = Category(parent=parent, code="XSS01", name=h("category name", 50), time_limit=Decimal(5))
+    category = Category(
+        parent=parent,
+        code="XSS01",
+        name=h("category name", 50),
+        accept_condition=h("category accept condition", 2000),
+        close_condition=h("category close condition", 2000),
+        time_limit=Decimal(5),
+    )
     return cases.category_save(category=category, by=w.office)
 
 
@@ -258,7 +265,7 @@ def _framework_rows(h: Hostile) -> tuple[list[tuple], list[tuple]]:
     nodes = [
         ("S1", "", "测评项目", project, h("indicator project text", 2000), 40, 1, "", ""),
         ("S1.1", "S1", "测评内容", content, "", 20, 1, "实地考察", ""),
-        ("S1.1.1", "S1.1", "测评标准", standard, h("indicator standard text", 2000), 10, 1, "实地考察", "S0101"),
+        ("S1.1.1", "S1.1", "测评标准", standard, h("indicator standard text", 2000), 10, 1, "实地考察", "SJ0102"),
         ("S1.1.2", "S1.1", "测评标准", other, "", 10, 1, "实地考察", ""),
     ]
     tasks = [

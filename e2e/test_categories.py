@@ -20,7 +20,7 @@ from .helpers import assert_page_healthy, login, screenshot_step
 
 @pytest.fixture
 def piles(world: World) -> Category:
-    """The seeded trees; returns 事件 › 市容环境 › 乱堆乱放 (4 工作时, no 属主部门, not auto-dispatched)."""
+    """The seeded trees; returns 事件 › 扩展事件 › 乱堆乱放 (4 工作时, no 属主部门, not auto-dispatched)."""
     services.seed_categories()
     category = Category.objects.get(name="乱堆乱放", parent__isnull=False)
     assert (category.time_limit, category.time_unit) == (Decimal(4), TimeUnit.WORK_HOURS)
@@ -38,7 +38,7 @@ def open_editor(page: Page, category: Category) -> None:
     page.goto("/")
     page.locator("#home-categories-link").click()
     expect(page).to_have_url(re.compile(r"/cases/categories/$"))
-    expect(page.locator("#group-S01")).to_contain_text("市容环境")
+    expect(page.locator("#group-SJ01")).to_contain_text("市容环境")
     row = row_of(page, category)
     expect(row).to_contain_text("4 工作时")
     row.get_by_role("link", name="编辑").click()
@@ -53,14 +53,14 @@ def test_office_changes_a_subcategorys_rules_and_sees_them_in_the_list(
     open_editor(desktop, piles)
 
     desktop.get_by_label("处置时限").fill("1.5")
-    desktop.get_by_label("时限单位").select_option(label="工作日")
+    desktop.get_by_label("时限单位", exact=True).select_option(label="工作日")
     desktop.get_by_label("属主部门").select_option(label="县住建局")
     desktop.get_by_label("可自动派遣").check()
     screenshot_step(desktop, "1-form")
     desktop.locator("#category-submit").click()
 
     expect(desktop).to_have_url(re.compile(r"/cases/categories/$"))
-    expect(desktop.locator(".messages .msg-success")).to_have_text("已保存问题类别“市容环境/乱堆乱放”")
+    expect(desktop.locator(".messages .msg-success")).to_have_text("已保存问题类别“扩展事件/乱堆乱放”")
     cells = row_of(desktop, piles).get_by_role("cell")
     expect(cells.nth(2)).to_have_text("1.5 工作日")
     expect(cells.nth(4)).to_have_text("县住建局")
@@ -134,7 +134,7 @@ def test_office_finds_a_subcategory_by_searching(desktop: Page, world: World, pi
     login(desktop, world.office.username)
     desktop.goto("/cases/categories/")
 
-    desktop.get_by_placeholder("小类或大类的编码、名称").fill("乱堆")
+    desktop.get_by_placeholder("小类或大类的编码、名称").fill("乱堆乱")
     desktop.get_by_role("button", name="查找").click()
 
     expect(desktop.locator("#category-found")).to_have_text("找到 1 个小类")

@@ -80,7 +80,9 @@ def dispatch(request: AuthedRequest, case_id: Id, payload: DispatchIn) -> Case:
     unit = get_unit_for_user(request.user, payload.unit)
     handler = get_person_for_user(request.user, payload.handler) if payload.handler else None
     case = _case(request, case_id)
-    return services.case_dispatch(case=case, by=request.user, unit=unit, handler=handler, note=payload.note)
+    return services.case_dispatch(
+        case=case, by=request.user, unit=unit, handler=handler, note=payload.note, urgent=payload.urgent
+    )
 
 
 @_action("return", "退回", "处置单位认为不属于本单位，填写理由退回创建办重新派遣（不扣分）。")

@@ -54,8 +54,8 @@ SOURCES = (
     (Source.MEDIA, 4),
 )
 # The campaign's everyday problems come up far more often than broken hydrants.
-HEAVY = {"暴露垃圾": 12, "乱堆乱放": 10, "乱停乱放": 9, "乱摆乱卖": 8, "乱贴乱画": 7, "乱拉乱挂": 6, "乱搭乱建": 4}
-COMMON = {"道路不洁": 5, "占道经营": 6, "绿地脏乱": 3, "路灯不亮": 3, "井盖破损": 2, "公厕脏乱": 2}
+HEAVY = {"暴露垃圾": 12, "乱堆乱放": 10, "乱停乱放": 9, "乱摆乱卖": 8, "乱贴乱画": 7, "乱拉乱挂": 6, "私搭乱建": 4}
+COMMON = {"道路不洁": 5, "占道经营": 6, "绿地脏乱": 3, "路灯": 3, "污水井盖": 2, "公厕脏乱": 2}
 PHRASES = ("附近{c}，请尽快处理", "{c}，群众反映较多", "发现{c}，影响市容", "{c}问题反复出现", "巡查发现{c}")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 ORIGINS: dict[str, str] = {Source.MEDIA: "县融媒体中心", Source.SUPERIOR: "市创建办"}
@@ -270,6 +270,7 @@ class DemoCasesBuilder:
             "reporter_id": reporter,
             "reporter_name": self._reporter_name(source, reporter),
             "reporter_phone": "" if reporter else f"13{rng.randrange(10**9):09d}",
+            "urgent": story.category.urgent,
             "created_at": at,
         }
         story.event(Action.REPORT, at, reporter, Status.REPORTED, data={"source": source})
@@ -338,21 +339,21 @@ class DemoCasesBuilder:
         The 80 % moment counted forward from the start is the one counted back from the deadline
         (20 % of the limit before it), so it comes from the arithmetic the escalation needs anyway.
         """
-        category = story.category
+        limit, unit = story.category.limit_for(urgent=story.category.urgent)
         deadline = self._deadline(story, at, 1.0)
         story.fields.update(
             dispatched_at=at,
             deadline=deadline,
-            time_limit=category.time_limit,
-            time_unit=category.time_unit,
+            time_limit=limit,
+            time_unit=unit,
             yellow_at=self._deadline(story, at, YELLOW_AT),
-            deadline_provisional=provisional_between(at, deadline, category.time_unit),
+            deadline_provisional=provisional_between(at, deadline, unit),
         )
         return deadline
 
     def _deadline(self, story: Story, start: dt.datetime, share: float) -> dt.datetime:
-        category = story.category
-        return add_working_time(start, float(category.time_limit) * share, category.time_unit)
+        limit, unit = story.category.limit_for(urgent=story.category.urgent)
+        return add_working_time(start, float(limit) * share, unit)
 
     def _work(self, story: Story, started: dt.datetime) -> None:
         """The unit holds the case: maybe 挂账, else handled after some share of the limit."""
@@ -447,7 +448,7 @@ class DemoCasesBuilder:
 
 CASE_COLUMNS = (
     "id", "code", "source", "category_id", "description", "address", "lon", "lat", "segment_id", "grid_id",
-    "site_id", "town_id", "status", "reporter_id", "reporter_name", "reporter_phone", "unit_id", "handler_id",
+    "site_id", "town_id", "status", "urgent", "reporter_id", "reporter_name", "reporter_phone", "unit_id", "handler_id",
     "dispatched_at", "deadline", "time_limit", "time_unit", "yellow_at", "deadline_provisional", "suspended_at",
     "escalation", "merged_into_id", "closed_at", "rework_count", "idempotency_key", "version", "created_at",
     "updated_at",
@@ -466,6 +467,7 @@ EVENT_COLUMNS = (
 )
 DEFAULTS = {
     "escalation": 0,
+    "urgent": False,
     "rework_count": 0,
     "address": "",
     "reporter_phone": "",

@@ -158,9 +158,12 @@ class DispatchForm(NoteForm):
     handler = PersonChoiceField(
         queryset=Person.objects.none(), label=_("处置人（可选）"), required=False, empty_label=_("由单位指派")
     )
+    urgent = forms.BooleanField(label=_("紧急"), required=False, help_text=_("紧急案卷按本小类的紧急时限计算处置期限"))
 
-    def __init__(self, *args: Any, suggested: list[Unit], user: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggested: list[Unit], user: Person, urgent: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["urgent"] = urgent
         units = Unit.objects.filter(is_active=True).order_by("path")
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
@@ -277,7 +280,24 @@ class CategoryForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = ["name", "time_limit", "time_unit", "routing_rule", "owner_unit", "auto_dispatch", "is_active"]
+        fields = [
+            "name",
+            "accept_condition",
+            "close_condition",
+            "time_limit",
+            "time_unit",
+            "urgent",
+            "urgent_time_limit",
+            "urgent_time_unit",
+            "routing_rule",
+            "owner_unit",
+            "auto_dispatch",
+            "is_active",
+        ]
+        widgets = {
+            "accept_condition": forms.Textarea(attrs={"rows": 2}),
+            "close_condition": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -323,3 +343,11 @@ class CategoryCreateForm(CategoryForm):
 
     def clean_code(self) -> str:
         return str(self.cleaned_data.get("code") or "").strip().upper()
+
+
+class CategoryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel 文件"),
+        help_text=_("仅支持 .xlsx"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -6,6 +6,8 @@ function that writes exactly one CaseEvent, and statistics read the events.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -37,6 +39,16 @@ class Category(TimeStampedModel):
     )
     time_limit = models.DecimalField(_("处置时限"), max_digits=6, decimal_places=1, default=1)
     time_unit = models.CharField(_("时限单位"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORK_DAYS)
+    # The rule the reporter, the handling unit and the verifier all read (GB/T 30428.4 立案/结案 standards).
+    accept_condition = models.TextField(_("立案条件"), blank=True)
+    close_condition = models.TextField(_("结案条件"), blank=True)
+    # 紧急类: cases of this 小类 start urgent; an urgent case runs on the shorter limit below.
+    urgent = models.BooleanField(_("紧急类"), default=False)
+    urgent_time_limit = models.DecimalField(_("紧急时限"), max_digits=6, decimal_places=1, null=True, blank=True)
+    urgent_time_unit = models.CharField(_("紧急时限单位"), max_length=20, choices=TimeUnit.choices, blank=True)
+    # The values the default table last wrote (field → value): a re-seed updates a field only
+    # while it still holds that value, so the office's own edits survive (cases.seeding).
+    seed_values = models.JSONField(default=dict, blank=True, editable=False)
     routing_rule = models.CharField(_("派遣规则"), max_length=20, choices=RoutingRule.choices, blank=True)
     owner_unit = models.ForeignKey(
         "org.Unit",
@@ -69,6 +81,12 @@ class Category(TimeStampedModel):
             return self.routing_rule
         return RoutingRule.OWNER_FIRST if self.kind == CategoryKind.COMPONENT else RoutingRule.TERRITORIAL_FIRST
 
+    def limit_for(self, *, urgent: bool) -> tuple[Decimal, str]:
+        """(limit, unit) a case of this 小类 runs on: the 紧急时限 for an urgent case when one is set."""
+        if urgent and self.urgent_time_limit and self.urgent_time_unit:
+            return self.urgent_time_limit, self.urgent_time_unit
+        return self.time_limit, self.time_unit
+
 
 class Case(TimeStampedModel):
     """案卷: one problem at one place, from report to closure."""
@@ -77,6 +95,8 @@ class Case(TimeStampedModel):
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     category = models.ForeignKey(Category, verbose_name=_("问题类别"), on_delete=models.PROTECT, related_name="cases")
     description = models.TextField(_("问题描述"))
+    # 紧急: runs on the category's 紧急时限 (set at intake from the 小类, or by the office at 立案/派遣).
+    urgent = models.BooleanField(_("紧急"), default=False)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lon = models.FloatField(_("经度"))
     lat = models.FloatField(_("纬度"))

@@ -47,9 +47,14 @@ class CategoryLeafOut(Schema):
     id: int
     code: str
     name: str
+    accept_condition: str = Field(description="立案条件")
+    close_condition: str = Field(description="结案条件")
     time_limit: Decimal = Field(description="处置时限")
     time_unit: TimeUnit
     time_unit_label: str
+    urgent: bool = Field(description="紧急类：此小类的案卷上报时即为紧急")
+    urgent_time_limit: Decimal | None = Field(description="紧急时限：紧急案卷的处置时限")
+    urgent_time_unit: TimeUnit | None = Field(description="紧急时限的单位")
     routing_rule: str = Field(description="实际适用的派遣规则（未单独设置时按部件/事件的默认）")
     owner_unit: NamedRef | None = Field(description="属主部门")
     auto_dispatch: bool
@@ -57,6 +62,10 @@ class CategoryLeafOut(Schema):
     @staticmethod
     def resolve_time_unit_label(obj: Any) -> str:
         return str(obj.get_time_unit_display())
+
+    @staticmethod
+    def resolve_urgent_time_unit(obj: Any) -> str | None:
+        return obj.urgent_time_unit or None
 
     @staticmethod
     def resolve_routing_rule(obj: Any) -> str:
@@ -92,6 +101,7 @@ class CaseOut(Schema):
     source: Source
     source_label: str
     category: NamedRef = Field(description="问题小类（“大类/小类”）")
+    urgent: bool = Field(description="紧急：按小类的紧急时限计算处置期限")
     description: str
     address: str
     lon: float
@@ -273,6 +283,7 @@ class MergeIn(NoteIn):
 class DispatchIn(NoteIn):
     unit: Id = Field(description="处置单位 id")
     handler: Id | None = Field(None, description="处置人 id（可不指定）")
+    urgent: bool | None = Field(None, description="紧急：true 按小类的紧急时限计算期限；不填则沿用案卷原设置")
 
 
 class VerifyIn(NoteIn):

@@ -8,7 +8,8 @@ message instead of silently overwriting the first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -106,15 +107,16 @@ def _attach(case: Case, event: CaseEvent, photos: Sequence[ProcessedPhoto], kind
         )
 
 
-def _clock_from(start: dt.datetime, category: Category) -> dict[str, Any]:
+def _clock_from(start: dt.datetime, category: Category, *, urgent: bool) -> dict[str, Any]:
     """A handling clock starting at ``start``: the category's limit as of now, kept on the case.
 
-    Running cases keep the limit they started with, so the office editing a category changes
-    no light and no 督办 level retroactively.
+    An urgent case runs on the category's 紧急时限. Running cases keep the limit they started
+    with, so the office editing a category changes no light and no 督办 level retroactively.
     """
-    count = clock.started(start, category.time_limit, category.time_unit)
-    limit = {"time_limit": category.time_limit, "time_unit": category.time_unit}
-    fields = _deadline_fields(count.deadline, category.time_limit, category.time_unit)
+    time_limit, time_unit = category.limit_for(urgent=urgent)
+    count = clock.started(start, time_limit, time_unit)
+    limit = {"time_limit": time_limit, "time_unit": time_unit}
+    fields = _deadline_fields(count.deadline, time_limit, time_unit)
     return limit | fields | {"deadline_provisional": count.provisional}
 
 
@@ -191,6 +193,7 @@ def case_report(
         site_id=where.site_id,
         town_id=where.town_id,
         status=Status.REPORTED,
+        urgent=category.urgent,
         reporter=reporter,
         reporter_name=reporter_name or (reporter.real_name if reporter else ""),
         reporter_phone=reporter_phone,
@@ -307,14 +310,27 @@ def case_merge(*, case: Case, by: Person, into: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person | None = None, note: str = "") -> Case:
-    """派遣: the handling clock starts now; the deadline follows the category's limit."""
+def case_dispatch(
+    *,
+    case: Case,
+    by: Person | None,
+    unit: Unit,
+    handler: Person | None = None,
+    note: str = "",
+    urgent: bool | None = None,
+) -> Case:
+    """派遣: the handling clock starts now; the deadline follows the category's limit.
+
+    ``urgent`` (the office's 紧急 box) marks or unmarks the case first; an urgent case runs on
+    the category's 紧急时限.
+    """
     if by is not None:
         require_role(by, *OFFICE, action=pgettext("transition", "派遣"))
     if handler is not None and (handler.unit is None or not handler.unit.path.startswith(unit.path)):
         raise DomainError(_("处置人不属于所派遣的单位"))
     now = transitions.now()
-    clock = _clock_from(now, case.category)
+    urgent = case.urgent if urgent is None else urgent
+    clock = _clock_from(now, case.category, urgent=urgent)
     from_status = _apply(
         case,
         allowed_from=[Status.ACCEPTED, Status.RETURNED],
@@ -324,6 +340,7 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
         handler=handler,
         dispatched_at=now,
         escalation=0,
+        urgent=urgent,
         **clock,
     )
     _event(
@@ -335,6 +352,7 @@ def case_dispatch(*, case: Case, by: Person | None, unit: Unit, handler: Person 
         note=note,
         deadline=case.deadline,
         at=now,
+        data={"urgent": True} if urgent else {},
     )
     notices.case_dispatched(case)
     return case
@@ -399,7 +417,7 @@ def case_verify(*, case: Case, by: Person, passed: bool, note: str = "") -> Case
         dispatched_at=now,
         rework_count=case.rework_count + 1,
         escalation=0,
-        **_clock_from(now, case.category),
+        **_clock_from(now, case.category, urgent=case.urgent),
     )
     _event(
         case,
@@ -626,43 +644,174 @@ def case_escalate(*, case: Case, level: int, now: dt.datetime | None = None) -> 
     return True
 
 
-def seed_categories() -> int:
-    """Create the default trees where missing (by code); returns how many categories were added."""
-    from chuangcheng.org.models import Unit as OrgUnit
+@dataclass
+class SeedResult:
+    """What a run of the default table did: rows created, rows changed, office edits left alone."""
 
-    from .category_seed import COMPONENTS, EVENTS
-    from .choices import CategoryKind
+    created: int = 0
+    updated: int = 0
+    kept: list[str] = field(default_factory=list)  # "code field" of each office edit kept
 
-    units = {u.name: u for u in OrgUnit.objects.all()}
-    added = 0
-    for kind, prefix, tree in ((CategoryKind.COMPONENT, "B", COMPONENTS), (CategoryKind.EVENT, "S", EVENTS)):
-        for order, (code, name, leaves) in enumerate(tree):
-            parent, created = Category.objects.get_or_create(
-                code=f"{prefix}{code}", defaults={"kind": kind, "name": name, "sort_order": order}
-            )
-            added += created
-            for serial, (leaf, limit, unit, owner, auto) in enumerate(leaves, start=1):
-                _, created = Category.objects.get_or_create(
-                    code=f"{prefix}{code}{serial:02d}",
-                    defaults={
-                        "kind": kind,
-                        "name": leaf,
-                        "parent": parent,
-                        "time_limit": Decimal(str(limit)),
-                        "time_unit": unit,
-                        "owner_unit": units.get(owner),
-                        "auto_dispatch": auto,
+
+# The fields the default table sets; ``seed_values`` remembers what it last wrote to each.
+SEED_FIELDS = (
+    "name",
+    "accept_condition",
+    "close_condition",
+    "time_limit",
+    "time_unit",
+    "urgent",
+    "urgent_time_limit",
+    "urgent_time_unit",
+    "owner_unit",
+    "auto_dispatch",
+    "sort_order",
+)
+
+
+def _seed_value(category: Category, name: str) -> Any:
+    """A field's value in the JSON form ``seed_values`` keeps (limits as "4.0", the owner by name)."""
+    value = getattr(category, name)
+    if name == "owner_unit":
+        return value.name if value is not None else ""
+    if isinstance(value, Decimal):
+        return f"{value:.1f}"
+    return value
+
+
+def _seed_rows() -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
+    """(kind, code, parent code, {field: seed value}) for every 大类 and 小类 of the table, parents first."""
+    from .category_seed import TREES
+
+    for kind, prefix, tree in TREES:
+        for order, (group_code, group_name, leaves) in enumerate(tree):
+            parent = f"{prefix}{group_code}"
+            yield kind, parent, None, {"name": group_name, "sort_order": order}
+            for serial, leaf in enumerate(leaves, start=1):
+                yield (
+                    kind,
+                    f"{parent}{leaf.serial}",
+                    parent,
+                    {
+                        "name": leaf.name,
+                        "accept_condition": leaf.accept,
+                        "close_condition": leaf.close,
+                        "time_limit": f"{leaf.limit:.1f}",
+                        "time_unit": leaf.unit,
+                        "urgent": leaf.urgent,
+                        "urgent_time_limit": f"{leaf.urgent_limit:.1f}",
+                        "urgent_time_unit": leaf.urgent_unit,
+                        "owner_unit": leaf.owner,
+                        "auto_dispatch": leaf.auto,
                         "sort_order": serial,
                     },
                 )
-                added += created
-    return added
+
+
+def _assign(category: Category, name: str, value: Any, units: dict[str, Unit]) -> None:
+    if name == "owner_unit":
+        category.owner_unit = units.get(value)
+    elif name in ("time_limit", "urgent_time_limit"):
+        setattr(category, name, Decimal(value))
+    else:
+        setattr(category, name, value)
+
+
+@transaction.atomic
+def seed_categories(*, force: bool = False, by: Person | None = None) -> SeedResult:
+    """Write the default trees (``category_seed``): missing codes are created, existing ones updated.
+
+    A field is updated only while it still holds what the table last wrote there, so the
+    office's edits survive a re-seed (and are reported as kept); ``force`` writes the table
+    over them. Running it twice changes nothing the second time.
+    """
+    units = {u.name: u for u in Unit.objects.all()}
+    existing = {c.code: c for c in Category.objects.select_related("owner_unit")}
+    result, changed = SeedResult(), []
+    for kind, code, parent_code, values in _seed_rows():
+        values = {k: v for k, v in values.items() if k != "owner_unit" or v in units or not v}
+        category = existing.get(code)
+        if category is None:
+            category = Category(kind=kind, code=code, parent=existing.get(parent_code or ""))
+            for name, value in values.items():
+                _assign(category, name, value, units)
+            category.seed_values = values
+            category.save()
+            existing[code] = category
+            result.created += 1
+            continue
+        if _reseed(category, values, units, force=force, kept=result.kept):
+            changed.append(category.code)
+    result.updated = len(changed)
+    # The first set-up is not an edit (like the other reference lists); changing existing rows is.
+    if changed:
+        log_action(
+            None,
+            "cases.category.seed",
+            by=by,
+            data={"created": result.created, "updated": changed, "kept": result.kept, "force": force},
+        )
+    return result
+
+
+def _reseed(
+    category: Category, values: dict[str, Any], units: dict[str, Unit], *, force: bool, kept: list[str]
+) -> bool:
+    """Bring one existing category up to the table; returns whether anything was saved."""
+    seeded = dict(category.seed_values or {})
+    update = []
+    for name, value in values.items():
+        current = _seed_value(category, name)
+        if current == value:
+            seeded[name] = value
+            continue
+        # Never written by the table (an office-made code) counts as the office's, unless still empty.
+        untouched = seeded.get(name, None if current not in ("", None) else current) == current
+        if force or untouched:
+            _assign(category, name, value, units)
+            seeded[name] = value
+            update.append(name)
+        else:
+            kept.append(f"{category.code} {name}")
+    if not update and seeded == category.seed_values:
+        return False
+    category.seed_values = seeded
+    category.save(update_fields=[*update, "seed_values", "updated_at"])
+    return bool(update)
 
 
 # ---- categories (edited by the office) -------------------------------------------------------
 
 
-CATEGORY_FIELDS = ("code", "name", "parent", "time_limit", "time_unit", "owner_unit", "auto_dispatch", "is_active")
+CATEGORY_FIELDS = (
+    "code",
+    "name",
+    "parent",
+    "accept_condition",
+    "close_condition",
+    "time_limit",
+    "time_unit",
+    "urgent",
+    "urgent_time_limit",
+    "urgent_time_unit",
+    "routing_rule",
+    "owner_unit",
+    "auto_dispatch",
+    "is_active",
+)
+
+
+def _check_urgent_limit(category: Category) -> None:
+    """The 紧急时限 is a limit and its unit together, or neither; it is what an urgent case runs on."""
+    limit, unit = category.urgent_time_limit, category.urgent_time_unit
+    if limit is None and not unit:
+        if category.urgent:
+            raise DomainError(_("紧急类必须填写紧急时限"))
+        return
+    if limit is None or limit <= 0:
+        raise DomainError(_("紧急时限必须大于 0"))
+    if not unit:
+        raise DomainError(_("请选择紧急时限的时限单位"))
 
 
 @transaction.atomic
@@ -677,6 +826,9 @@ def category_save(*, category: Category, by: Person) -> Category:
     category.kind = parent.kind
     if category.time_limit is None or category.time_limit <= 0:
         raise DomainError(_("处置时限必须大于 0"))
+    _check_urgent_limit(category)
+    category.accept_condition = category.accept_condition.strip()
+    category.close_condition = category.close_condition.strip()
     try:
         category.full_clean()
     except ValidationError as exc:

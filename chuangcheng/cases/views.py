@@ -289,12 +289,19 @@ def dispatch(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and (moved := _wrong_state(request, case, Action.DISPATCH)):
         return moved
     suggestions = all_suggestions(case)
-    form = DispatchForm(request.POST or None, suggested=[s.unit for s in suggestions], user=request.user)
+    form = DispatchForm(
+        request.POST or None, suggested=[s.unit for s in suggestions], user=request.user, urgent=case.urgent
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with form_errors(form):
             services.case_dispatch(
-                case=case, by=request.user, unit=data["unit"], handler=data["handler"], note=data["note"]
+                case=case,
+                by=request.user,
+                unit=data["unit"],
+                handler=data["handler"],
+                note=data["note"],
+                urgent=data["urgent"],
             )
             messages.success(request, _("已派遣给 %(unit)s") % {"unit": data["unit"]})
             return _detail(case)

@@ -11,19 +11,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chuangcheng.core.downloads import stamp, xlsx_download
+from chuangcheng.core.errors import DomainError
+from chuangcheng.core.importing import ImportFileError, ImportResult, file_error, log_import, read_upload
 from chuangcheng.core.web import form_errors
 from chuangcheng.org.types import AuthedRequest
 
 from . import services
 from .access import can_intake
+from .category_io import export_categories, import_categories
 from .choices import CategoryKind, RoutingRule
-from .forms import CategoryCreateForm, CategoryForm
+from .forms import CategoryCreateForm, CategoryForm, CategoryImportForm
 from .models import Category
+
+ERRORS_SHOWN = 200
 
 
 def _require_office(request: AuthedRequest) -> None:
@@ -108,3 +115,37 @@ def category_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("已添加问题类别“%(name)s”") % {"name": saved})
             return redirect("cases:category_list")
     return render(request, "cases/category_form.html", {"form": form, "category": None})
+
+
+def run_import(*, upload: Any, by: Any) -> ImportResult:
+    """Read the upload (refusing an oversized one unread), import it and log it."""
+    with transaction.atomic():
+        try:
+            result = import_categories(data=read_upload(upload), by=by)
+        except ImportFileError as exc:
+            result = file_error("categories", str(exc))
+        except DomainError as exc:
+            result = file_error("categories", exc.message)
+        log_import(result, "cases.import.categories", by=by, file=upload)
+    return result
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_import(request: AuthedRequest) -> HttpResponse:
+    """GET: the upload form. POST: import the workbook and show the summary or the error table."""
+    _require_office(request)
+    result = None
+    form = CategoryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = run_import(upload=form.cleaned_data["file"], by=request.user)
+    context = {"form": form, "result": result, "errors_shown": result.errors[:ERRORS_SHOWN] if result else []}
+    return render(request, "cases/category_import.html", context)
+
+
+@login_required
+@require_GET
+def category_export(request: AuthedRequest) -> HttpResponse:
+    """Every 小类 as .xlsx in the import's layout (the office's template for editing the table)."""
+    _require_office(request)
+    return xlsx_download(export_categories(), f"{_('问题类别')}-{stamp()}.xlsx")

@@ -219,6 +219,11 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+# What people write in a yes/no column (lower-cased): 是/否, ticks and crosses, 启用/停用 ….
+YES_WORDS = frozenset({"是", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "需要", "需", "要", "有", "启用", "对"})
+NO_WORDS = frozenset({"否", "×", "✗", "✘", "☐", "n", "no", "false", "0", "不需要", "不需", "不要", "无", "停用", "不"})
+
+
 def required_message(header: str) -> str:
     return _("必填项“%(column)s”为空") % {"column": header}
 

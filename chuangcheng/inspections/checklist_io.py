@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy
 from chuangcheng.cases.models import Category
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.importing import (
+    NO_WORDS,
+    YES_WORDS,
     ImportFileError,
     ImportResult,
     RowError,
@@ -138,8 +140,6 @@ WIDTHS = {
     "version": 8,
 }
 
-YES_WORDS = frozenset({"是", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "需要", "需", "要", "有", "启用", "对"})
-NO_WORDS = frozenset({"否", "×", "✗", "✘", "☐", "n", "no", "false", "0", "不需要", "不需", "不要", "无", "停用", "不"})
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 

@@ -149,6 +149,8 @@ PAGES: dict[str, Entry] = {
     "cases:category_list": E(OFFICE),
     "cases:category_create": E(OFFICE, both=True),
     "cases:category_edit": E(OFFICE, obj="category", both=True),
+    "cases:category_import": E(OFFICE, both=True),
+    "cases:category_export": E(OFFICE),
     "cases:photo": E(USERS, obj="photo"),
     "cases:photo_thumb": E(USERS, obj="photo"),
     "cases:detail": E(USERS, obj="case"),

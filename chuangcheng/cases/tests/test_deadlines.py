@@ -84,6 +84,37 @@ def test_natural_hours_run_through_holidays_and_nights(make, frozen, collapse):
     assert case.deadline == at(2026, 10, 2, 1, 0)
 
 
+# ---- urgent cases (紧急) -----------------------------------------------------------------------
+
+
+def test_a_case_of_an_urgent_subcategory_starts_urgent_and_runs_on_the_shorter_limit(make, frozen, categories):
+    frozen(at(2026, 10, 1, 23, 0))
+    gas = categories["燃气管道破裂"]  # 紧急类: 2 natural hours, 1 when urgent
+    assert gas.urgent
+
+    case = make.dispatched(category=gas)
+
+    assert case.urgent
+    assert (case.time_limit, case.time_unit) == (Decimal("1"), TimeUnit.NATURAL_HOURS)
+    assert case.deadline == at(2026, 10, 2, 0, 0)
+
+
+def test_the_office_marks_a_case_urgent_at_dispatch_and_it_gets_the_urgent_limit(make, frozen, posters):
+    frozen(at(2026, 9, 29, 9, 0))  # a Tuesday
+    case = make.accepted(category=posters)
+    assert not case.urgent
+
+    case = services.case_dispatch(case=case, by=make.world.office, unit=make.world.town_a, urgent=True)
+
+    # 乱贴乱画: 1 working day normally; its 紧急时限 is 2 natural hours.
+    assert (case.time_limit, case.time_unit, case.deadline) == (
+        Decimal("2"),
+        TimeUnit.NATURAL_HOURS,
+        at(2026, 9, 29, 11, 0),
+    )
+    assert case.events.get(action="dispatch").data == {"urgent": True}
+
+
 def test_dispatch_into_a_year_the_calendar_does_not_know_is_counted_provisionally_not_refused(make, frozen, posters):
     frozen(at(2026, 12, 31, 17, 0))  # two working days from New Year's Eve reach into 2027
 

@@ -43,7 +43,7 @@ def five_days(categories) -> Category:
 
 @pytest.fixture
 def thirty_days(categories) -> Category:
-    return _limit(categories["乱搭乱建"], "30")
+    return _limit(categories["私搭乱建"], "30")
 
 
 def fresh(case: Case) -> Case:

@@ -86,7 +86,7 @@ def test_a_category_without_auto_dispatch_always_waits_for_the_office(maker, cat
 def test_an_owner_first_component_is_dispatched_to_its_department_even_where_territory_is_ambiguous(
     maker, world, categories
 ):
-    manhole = _with(categories["井盖破损"], owner_unit=world.housing, auto_dispatch=True)
+    manhole = _with(categories["污水井盖"], owner_unit=world.housing, auto_dispatch=True)
 
     case = maker.reported(category=manhole, lon=WEST_END[0], lat=WEST_END[1])
 
@@ -98,14 +98,14 @@ def test_an_owner_first_component_is_dispatched_to_its_department_even_where_ter
 
 
 def test_components_default_to_owner_first_and_events_to_territorial_first(categories):
-    assert categories["井盖破损"].kind == CategoryKind.COMPONENT
-    assert categories["井盖破损"].effective_routing_rule == RoutingRule.OWNER_FIRST
+    assert categories["污水井盖"].kind == CategoryKind.COMPONENT
+    assert categories["污水井盖"].effective_routing_rule == RoutingRule.OWNER_FIRST
     assert categories["暴露垃圾"].kind == CategoryKind.EVENT
     assert categories["暴露垃圾"].effective_routing_rule == RoutingRule.TERRITORIAL_FIRST
 
 
 def test_a_component_goes_to_its_line_department_before_the_territory(maker, world, categories):
-    manhole = _with(categories["井盖破损"], owner_unit=world.housing, auto_dispatch=False)
+    manhole = _with(categories["污水井盖"], owner_unit=world.housing, auto_dispatch=False)
 
     case = maker.reported(category=manhole)
 
@@ -124,7 +124,7 @@ def test_an_event_goes_to_the_territory_before_its_line_department(maker, world,
 
 def test_an_explicit_rule_overrides_the_default_of_the_kind(maker, world, categories):
     manhole = _with(
-        categories["井盖破损"],
+        categories["污水井盖"],
         owner_unit=world.housing,
         auto_dispatch=False,
         routing_rule=RoutingRule.TERRITORIAL_FIRST,
@@ -136,7 +136,7 @@ def test_an_explicit_rule_overrides_the_default_of_the_kind(maker, world, catego
 
 
 def test_a_component_without_a_line_department_falls_back_to_the_territory(maker, world, categories):
-    manhole = _with(categories["井盖破损"], owner_unit=None, auto_dispatch=False)
+    manhole = _with(categories["污水井盖"], owner_unit=None, auto_dispatch=False)
 
     case = maker.reported(category=manhole)
 

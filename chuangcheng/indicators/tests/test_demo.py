@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from chuangcheng.cases.category_seed import COMPONENTS, EVENTS
+from chuangcheng.cases.category_seed import TREES
 from chuangcheng.cases.demo import wipe_cases
 from chuangcheng.cases.models import Category
 from chuangcheng.core.evidence import detect_type
@@ -127,8 +127,7 @@ def test_nodes_have_paths_from_the_root(reads: DemoIndicatorsSummary) -> None:
 def test_every_linked_category_exists_and_environment_standards_link_exposed_garbage(
     reads: DemoIndicatorsSummary,
 ) -> None:
-    seeded = {f"{p}{code}{n:02d}" for p, tree in (("B", COMPONENTS), ("S", EVENTS)) for code, _, leaves in tree
-              for n in range(1, len(leaves) + 1)}  # fmt: skip
+    seeded = {f"{p}{code}{leaf.serial}" for _, p, tree in TREES for code, _, leaves in tree for leaf in leaves}
     wanted = {c for fw in FRAMEWORKS for node in walk(fw) for c in node.seed.categories}
     assert wanted <= seeded
     links = IndicatorNode.categories.through.objects.count()

@@ -210,7 +210,7 @@ def ready(world, time_machine) -> Ready:
         "closed": case("暴露垃圾", at(11, 2), Status.CLOSED, world.town_a, at(11, 9), closed=at(11, 15)),
         "billboard": case("违规户外广告", at(11, 18), dispatched, world.housing, at(12, 10)),
         "leaflet": case("非法小广告", at(11, 3), Status.CLOSED, world.housing, at(11, 5), closed=at(11, 6)),
-        "lamp": case("路灯不亮", at(11, 3), dispatched, world.town_a, at(11, 4)),
+        "lamp": case("路灯", at(11, 3), dispatched, world.town_a, at(11, 4)),
     }
     time_machine.move_to(at(11, 24), tick=False)
     nodes = {n.code: n for n in (a, a1, a1a, a1b, a2, a2a, b, b1, b2)}

@@ -56,6 +56,7 @@ ARGUMENTS: dict[str, list[dict[str, str]]] = {
     "api:indicators_export_framework": [{"code": ""}],
     "api:indicators_export_tasks": [{"code": ""}],
     "inspections:checklist_export": [{}],
+    "cases:category_export": [{}],
     "api:inspections_checklist_export": [{}],
     "inspections:results_export": [{}],
     "appraisal:run_xlsx": [{"pk": "run"}],  # the month's run, computed after the units were renamed

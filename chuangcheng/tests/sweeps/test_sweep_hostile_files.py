@@ -30,7 +30,7 @@ from django.utils import timezone
 from chuangcheng.api import api
 from chuangcheng.appraisal import services as appraisal_services
 from chuangcheng.appraisal.models import Adjustment, Run, UnitResult
-from chuangcheng.cases.models import Case, CaseEvent, CasePhoto
+from chuangcheng.cases.models import Case, CaseEvent, CasePhoto, Category
 from chuangcheng.cases.tests.conftest import SPOT
 from chuangcheng.core.tests import hostile_files as hostile
 from chuangcheng.indicators import services as indicator_services
@@ -242,6 +242,12 @@ ENDPOINTS: list[Endpoint] = [
         lambda c, t, f: c.post(reverse("inspections:checklist_import"), {"file": f}),
     ),
     Endpoint(
+        "cases:category_import",
+        "office",
+        "imports",
+        lambda c, t, f: c.post(reverse("cases:category_import"), {"file": f}),
+    ),
+    Endpoint(
         "api:inspections_checklist_import",
         "office",
         "imports",
@@ -326,6 +332,7 @@ ENDPOINTS: list[Endpoint] = [
 
 # The tables an upload writes, and the rows whose state it changes.
 WRITTEN = (
+    Category,
     RoadSegment,
     Grid,
     Site,

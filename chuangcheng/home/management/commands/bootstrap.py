@@ -14,6 +14,8 @@ class Command(BaseCommand):
         seed_reference_lists()
         if Unit.objects.exists():
             self.stdout.write("数据库已有数据，跳过演示县生成。")
+            # The default category table moves with the code: new 小类 and rules arrive, office edits stay.
+            call_command("seed_categories", stdout=self.stdout)
             call_command("demo_logins", stdout=self.stdout)
         else:
             self.stdout.write("空数据库：正在生成演示县……")
