@@ -164,3 +164,16 @@ def test_without_a_year_in_the_title_the_campaigns_year_is_taken(world, campaign
     import_tasks(campaign=campaign, data=human_sheet(rows), by=world.office)
 
     assert Task.objects.get().deadline == D(2027, 6, 30)  # the campaign is WMXC-2027
+
+
+def test_the_export_of_imported_ongoing_tasks_imports_back_unchanged(world, campaign, framework):
+    from chuangcheng.indicators.exports import export_tasks
+
+    data, _rows = office_sheet()
+    import_tasks(campaign=campaign, data=data, by=world.office)
+
+    again = import_tasks(campaign=campaign, data=export_tasks(Task.objects.all()), by=world.office)
+
+    assert again.ok, messages(again)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 19)
+    assert imported() == expected()
