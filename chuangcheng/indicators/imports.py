@@ -284,6 +284,8 @@ class _CampaignImporter(Generic[R]):
             self._load(rows)
             cleaned = self._clean_all(rows, result)
             if result.errors and not self.partial:
+                transaction.set_rollback(True)  # what _load built for the rows (按表格补建) goes too
+                self._warn_failed(result)
                 return result
             result.skipped = len(rows) - len(cleaned)
             if cleaned:
@@ -307,6 +309,9 @@ class _CampaignImporter(Generic[R]):
 
     def _warn(self, rows: list[SourceRow], result: ImportResult) -> None:
         """Add warnings about a written import."""
+
+    def _warn_failed(self, result: ImportResult) -> None:
+        """Add warnings about an import refused for its errors."""
 
 
 # ----- the framework ---------------------------------------------------------------------------
@@ -770,10 +775,24 @@ _LEADING_CODE = re.compile(r"^(?P<code>\S+)\s+(?P<rest>.+)$")
 
 
 class TaskImporter(_CampaignImporter["TaskRow"]):
-    """Validate every row of a 任务分解表, then create or update tasks by code with one event each."""
+    """Validate every row of a 任务分解表, then create or update tasks by code with one event each.
+
+    With ``build_framework`` (按表格补建测评体系) the 测评项目/测评内容/测评标准 the campaign's
+    framework lacks are made from the sheet's own cells first (many counties have only the
+    任务分解表): named without their numbering, coded after their siblings, scores left at 0
+    for the office to fill in.
+    """
 
     kind = "tasks"
     columns = TASK_COLUMNS
+
+    def __init__(
+        self, *, campaign: Campaign, by: Person | None, partial: bool = False, build_framework: bool = False
+    ) -> None:
+        super().__init__(campaign=campaign, by=by, partial=partial)
+        self.build_framework = build_framework
+        self.built: list[IndicatorNode] = []
+        self.indicator_missing = False
 
     def _check_header(self) -> None:
         if not any(f in self.headers for f in INDICATOR_FIELDS):
@@ -807,6 +826,60 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         self.evidence = {str(label): value for value, label in EvidenceType.choices} | {
             v: v for v in EvidenceType.values
         }
+        if self.build_framework:
+            for row in rows:
+                self._build_nodes(row)
+
+    _BUILT_LEVELS = (("project", NodeLevel.PROJECT), ("content", NodeLevel.CONTENT), ("standard", NodeLevel.STANDARD))
+
+    def _build_nodes(self, row: SourceRow) -> None:
+        """Make the row's 测评项目 → 测评内容 → 测评标准 that the framework lacks, each under the one before."""
+        parent: IndicatorNode | None = None
+        for field_code, level in self._BUILT_LEVELS:
+            text = as_text(row.values.get(field_code))
+            if not text:
+                continue
+            found = self._narrow(self._candidates(text), parent)
+            if len(found) > 1:
+                return  # a shared name: the row's own check asks for a code
+            parent = found[0] if found else self._new_node(text, level, parent)
+
+    def _new_node(self, text: str, level: int, parent: IndicatorNode | None) -> IndicatorNode:
+        name = strip_ordinal(text)
+        siblings = sum(1 for n in self.nodes.values() if n.parent_id == (parent.pk if parent else None))
+        prefix = f"{parent.code}." if parent else ""
+        number = siblings + 1
+        while f"{prefix}{number}" in self.node_by_code:
+            number += 1
+        node = IndicatorNode.objects.create(
+            campaign=self.campaign,
+            parent=parent,
+            code=f"{prefix}{number}",
+            level=max(level, parent.level + 1) if parent else level,
+            name=name[:200],
+            text=name if len(name) > 200 else "",
+            max_score=Decimal(0),
+            sort_order=number,
+        )
+        node.path = f"{parent.path if parent else '/'}{node.pk}/"
+        node.save(update_fields=["path"])
+        self.nodes[node.pk] = node
+        self.node_by_code[node.code] = node
+        self.node_by_name.setdefault(node.name, []).append(node)
+        self.node_by_bare_name.setdefault(strip_ordinal(node.name), []).append(node)
+        self.built.append(node)
+        return node
+
+    def _warn(self, rows: list[SourceRow], result: ImportResult) -> None:
+        if self.built:
+            result.warnings.append(
+                _("按表格补建了 %(count)s 个测评指标（%(codes)s），满分暂为 0，请到测评体系中补填满分和测评方式")
+                % {"count": len(self.built), "codes": "、".join(f"{n.code} {n.name}" for n in self.built[:10])}
+            )
+
+    def _warn_failed(self, result: ImportResult) -> None:
+        if self.indicator_missing and not self.build_framework:
+            result.warnings.append(_("测评体系中还没有的指标：可先导入测评体系，或勾选“按表格补建测评体系”后重新导入"))
 
     def _ancestors(self, node: IndicatorNode) -> list[int]:
         """The node's own id and its ancestors' ids, from the parent links (paths may be stale)."""
@@ -889,6 +962,7 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
             found = self._narrow(self._candidates(broad_text), scope)
             if not found:
                 c.error(broad_field, _("未找到测评指标“%(text)s”（填编码或名称）") % {"text": broad_text})
+                self.indicator_missing = True
                 return None
             if len(found) == 1:
                 scope = found[0]
@@ -896,6 +970,7 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         narrowed = self._narrow(candidates, scope)
         if not candidates:
             c.error(field_code, _("未找到测评指标“%(text)s”（填编码或名称）") % {"text": text})
+            self.indicator_missing = True
             return None
         if not narrowed and scope is not None:
             c.error(
@@ -1133,6 +1208,8 @@ def import_framework(*, campaign: Campaign, data: bytes, by: Person | None, part
     return FrameworkImporter(campaign=campaign, by=by, partial=partial).run(data)
 
 
-def import_tasks(*, campaign: Campaign, data: bytes, by: Person | None, partial: bool = False) -> ImportResult:
-    """Import a 任务分解表 .xlsx into ``campaign`` (office only)."""
-    return TaskImporter(campaign=campaign, by=by, partial=partial).run(data)
+def import_tasks(
+    *, campaign: Campaign, data: bytes, by: Person | None, partial: bool = False, build_framework: bool = False
+) -> ImportResult:
+    """Import a 任务分解表 .xlsx into ``campaign`` (office only); ``build_framework``: 按表格补建测评体系."""
+    return TaskImporter(campaign=campaign, by=by, partial=partial, build_framework=build_framework).run(data)

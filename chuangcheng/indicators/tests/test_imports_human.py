@@ -177,3 +177,72 @@ def test_the_export_of_imported_ongoing_tasks_imports_back_unchanged(world, camp
     assert again.ok, messages(again)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 19)
     assert imported() == expected()
+
+
+def county_sheet_without_a_framework(unit: str = "城南街道") -> bytes:
+    rows = [
+        ["XX县2027年创建省级文明城市任务分解表"],
+        ["序号", "测评项目", "测评内容", "测评标准", "工作任务", "责任单位", "完成时限"],
+        [
+            1,
+            "一、廉洁高效的政务环境",
+            "1.政务公开",
+            "①政府信息公开及时",
+            "按月更新政府信息公开专栏",
+            "城关街道",
+            "每月",
+        ],
+        [2, None, None, "②政务服务便民", "设立帮办代办窗口", "县住建局", "2027年6月30日前"],
+        [3, None, "2.诚信建设", "①诚信宣传", "开展诚信主题宣传", unit, "年底前"],
+        [4, "二、公共环境", "1.主次干道保洁", None, "主次干道每日机扫两次", "城关街道", "长期坚持"],
+    ]
+    return human_sheet(rows, merges=("A1:G1", "B3:B5", "C3:C4"))
+
+
+def test_the_framework_is_built_from_the_sheet_when_asked(world, campaign, framework):
+    from chuangcheng.indicators.models import IndicatorNode
+
+    result = import_tasks(
+        campaign=campaign, data=county_sheet_without_a_framework(), by=world.office, build_framework=True
+    )
+
+    assert result.ok, messages(result)
+    assert result.created == 4
+    built = IndicatorNode.objects.filter(campaign=campaign).exclude(code__startswith="P").order_by("code")
+    assert [(n.code, n.level, n.name, n.max_score, n.parent.code if n.parent else None) for n in built] == [
+        ("2", 1, "廉洁高效的政务环境", 0, None),
+        ("2.1", 3, "政务公开", 0, "2"),
+        ("2.1.1", 4, "政府信息公开及时", 0, "2.1"),
+        ("2.1.2", 4, "政务服务便民", 0, "2.1"),
+        ("2.2", 3, "诚信建设", 0, "2"),
+        ("2.2.1", 4, "诚信宣传", 0, "2.2"),
+    ]
+    assert [n.path for n in built] == [f"{n.parent.path if n.parent else '/'}{n.pk}/" for n in built]
+    # 公共环境 / 主次干道保洁 were there already: the task hangs on them.
+    assert Task.objects.get(title="主次干道每日机扫两次").indicator == framework.standards[0]
+    assert Task.objects.get(title="设立帮办代办窗口").indicator.code == "2.1.2"
+    assert "按表格补建了 6 个测评指标" in result.warnings[0]
+
+
+def test_without_the_option_missing_indicators_are_row_errors_and_nothing_is_built(world, campaign, framework):
+    from chuangcheng.indicators.models import IndicatorNode
+
+    before = IndicatorNode.objects.count()
+
+    result = import_tasks(campaign=campaign, data=county_sheet_without_a_framework(), by=world.office)
+
+    assert [(e.row, e.column) for e in result.errors] == [(3, "测评项目"), (4, "测评项目"), (5, "测评项目")]
+    assert "按表格补建测评体系" in result.warnings[0]
+    assert IndicatorNode.objects.count() == before and not Task.objects.exists()
+
+
+def test_a_refused_import_builds_no_framework_either(world, campaign, framework):
+    from chuangcheng.indicators.models import IndicatorNode
+
+    before = IndicatorNode.objects.count()
+    data = county_sheet_without_a_framework(unit="县外星局")
+
+    result = import_tasks(campaign=campaign, data=data, by=world.office, build_framework=True)
+
+    assert not result.written and result.errors
+    assert IndicatorNode.objects.count() == before
