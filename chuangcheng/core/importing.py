@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chuangcheng.core.audit import log_action
 from chuangcheng.core.uploads import read_limited, size_text
-from chuangcheng.core.xlsx import NotAWorkbook, read_xlsx
+from chuangcheng.core.xlsx import NotAWorkbook, read_table
 
 
 @dataclass
@@ -45,6 +45,8 @@ class ImportResult:
     written: bool = False
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the reader did with the sheet that the user should know ("第 3 行为表头").
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,6 +60,11 @@ class ImportResult:
         """Record a problem of the whole file (no row, no column); returns the result."""
         self.errors.append(RowError(None, "", message))
         return self
+
+    def read_from(self, table: Table) -> None:
+        """Note how the sheet was read (the header row, when it was not the first)."""
+        if note := table.note():
+            self.notes.append(note)
 
     def no_rows(self) -> ImportResult:
         return self.file_error(_("文件中没有数据行"))
@@ -167,41 +174,69 @@ def match_headers(keys: Iterable[str], lookup: Mapping[str, ImportColumn]) -> di
     return found
 
 
-def read_sheet(
-    data: bytes, lookup: Mapping[str, ImportColumn], *, title_rows: bool = False
-) -> tuple[dict[str, str], Iterator[tuple[int, dict[str, Any]]]]:
-    """(field → header the file used, (Excel row number, values by field) of each row) of the first sheet.
+@dataclass
+class Table:
+    """The first sheet as an importer sees it (see ``read_sheet``)."""
 
-    With ``title_rows`` the header is the first row of the sheet's top rows naming at least two
-    known columns, so a sheet made by people with a title row (merged across) above it reads too.
+    headers: dict[str, str]  # field code → the header the file used
+    header_row: int  # the Excel row number of the header
+    above: list[str]  # the text of the rows above the header (the title, 填报单位…)
+    letters: dict[str, str]  # field code → column letter
+    rows: Iterator[tuple[int, dict[str, Any]]]
+
+    def __iter__(self) -> Iterator[Any]:
+        # ``headers, rows = read_sheet(…)`` keeps working for the callers that need no more.
+        return iter((self.headers, self.rows))
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.above)
+
+    def note(self) -> str:
+        """ "第 3 行为表头" when the header was not the first row, else ""."""
+        if self.header_row <= 1:
+            return ""
+        return _("第 %(row)s 行为表头（其上为标题）") % {"row": self.header_row}
+
+
+def read_sheet(data: bytes, lookup: Mapping[str, ImportColumn]) -> Table:
+    """The first sheet of a workbook made by a person (in Excel or WPS) or exported by us.
+
+    The header is the first of the sheet's top rows naming at least two known columns, so a
+    title row (merged across) or a 填报单位 line above it reads too; a merged cell's value holds
+    for every row it spans; blank rows and the footer (备注, 填表人/审核人…) are not data.
+    Values come by field code; the row numbers are Excel's.
     """
 
     def is_header(cells: list[str]) -> bool:
         return len(match_headers([c for c in cells if c], lookup)) >= 2
 
     try:
-        header, body = read_xlsx(data, is_header=is_header if title_rows else None)
+        raw = read_table(data, is_header=is_header)
     except NotAWorkbook as exc:
         raise ImportFileError(str(exc)) from None
-    keys = match_headers(header, lookup)
+    keys = match_headers(raw.header, lookup)
     headers = {code: key for key, code in keys.items()}
+    letters = {code: raw.letters.get(key, "") for key, code in keys.items()}
+    wanted = {k for k, code in keys.items()}
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         # The row and column limits are met while reading: the importers catch ImportFileError there too.
         try:
-            for number, values in body:
-                yield number, {keys[k]: v for k, v in values.items() if k in keys}
+            for number, values in raw.rows:
+                yield number, {keys[k]: v for k, v in values.items() if k in wanted}
         except NotAWorkbook as exc:
             raise ImportFileError(str(exc)) from None
 
-    return headers, rows()
+    return Table(headers, raw.header_row, raw.above, letters, rows())
 
 
-def require_columns(missing: list[str]) -> None:
+def require_columns(missing: list[str], *, header_row: int = 1) -> None:
     """Refuse a file whose header row lacks the ``missing`` required columns, naming them."""
     if missing:
         raise ImportFileError(
-            _("第 1 行（表头）缺少必填列：%(columns)s。请下载导入模板对照修改") % {"columns": "、".join(missing)}
+            _("第 %(row)s 行（表头）缺少必填列：%(columns)s。请下载导入模板对照修改")
+            % {"row": header_row, "columns": "、".join(missing)}
         )
 
 
@@ -233,3 +268,29 @@ def too_long_message(text: str, limit: int | None) -> str | None:
     if limit and len(text) > limit:
         return _("内容过长（最多 %(limit)s 个字），当前 %(length)s 个字") % {"limit": limit, "length": len(text)}
     return None
+
+
+# ----- numbering inside names -------------------------------------------------------------------
+
+_CN_DIGITS = "一二三四五六七八九十百零〇"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽❶❷❸❹❺❻❼❽❾❿"
+_ORDINAL = re.compile(
+    rf"^\s*(?:"
+    rf"[(（]\s*(?:[{_CN_DIGITS}]+|\d+)\s*[)）]"  # （三） (3)
+    rf"|第[{_CN_DIGITS}\d]+[条项部分章节、.．]?"  # 第三条
+    rf"|[{_CN_DIGITS}]+\s*[、.．，,]"  # 一、
+    rf"|\d+(?:[.．]\d+)+[、.．，,)）]?"  # 1.2 主次干道, 1.2.3.
+    rf"|\d+\s*[、.．，,)）]"  # 1、 1. 1)
+    rf"|[{_CIRCLED}]"  # ①
+    rf")\s*"
+)
+# "（10分）" after a name is its score, not part of it.
+_SCORE_SUFFIX = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+
+
+def strip_ordinal(text: str) -> str:
+    """A name without the numbering people put in front of it ("一、", "1.", "（三）", "①", "1、")
+    or the score after it ("（10分）"): what names are matched by; the original is kept for display."""
+    name = _SCORE_SUFFIX.sub("", str(text).strip())
+    stripped = _ORDINAL.sub("", name, count=1).strip()
+    return stripped or name

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from chuangcheng.core.uploads import UnsafeFile, check_zip
 
@@ -228,25 +228,59 @@ def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
 # How far down a sheet made by people the header row is looked for (title rows above it).
 HEADER_SEARCH_ROWS = 10
 
+# A row whose first filled cell starts like this is the sheet's footer (a note or the signature
+# block): it and every row below it are not data. "注" alone must be followed by a colon, since
+# a task may well start with 注重….
+FOOTER_START = re.compile(
+    r"^\s*(?:(?:备注|说明|附注|填表说明|注)\s*[:：]|(?:备注|说明|附注)\s*$|注\s*\d|"
+    r"(?:填表人|填报人|审核人|审批人|制表人|联系电话|联系人|单位负责人|分管领导|主要领导|"
+    r"填报日期|填表日期|报送日期|签字|签名|盖章|（盖章）|\(盖章\)))"
+)
+
+
+@dataclass
+class RawTable:
+    """The first sheet as read: its header, where it was, what stood above it, and the data rows.
+
+    ``rows`` yields (Excel row number, {header: value}); a merged cell's value is in every cell
+    it spans, blank rows and the footer (notes, signatures) are left out. ``letters`` gives
+    each header's column letter ("F"), for messages that point at a cell.
+    """
+
+    header: list[str]
+    header_row: int
+    above: list[str]
+    letters: dict[str, str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+
 
 def read_xlsx(
     data: bytes, *, is_header: Callable[[list[str]], bool] | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    """The first sheet's header and an iterator of (Excel row number, {header: value}).
+    """The first sheet's header and an iterator of (Excel row number, {header: value}) (see ``read_table``)."""
+    table = read_table(data, is_header=is_header)
+    return table.header, table.rows
+
+
+def read_table(data: bytes, *, is_header: Callable[[list[str]], bool] | None = None) -> RawTable:
+    """The first sheet, read the way a sheet made by people in Excel or WPS needs.
 
     Strings are stripped (empty → None), fully empty rows are skipped, and row numbers are
     the ones Excel shows, so error reports point at the right line. The limits on the unpacked
     size, rows and columns raise ``NotAWorkbook`` before, or while, the rows are read.
     With ``is_header`` the header is the first of the first ``HEADER_SEARCH_ROWS`` rows it
-    accepts (a sheet made by people often has a title row or two above it), else the first row.
+    accepts (a sheet made by people often has a title row or two above it), else the first row;
+    the header then also ends the data at the first footer row (备注/说明/注：, 填表人, 审核人…).
+    Merged cells (one 测评项目 down six rows) give their value to every cell they span.
     """
     check_xlsx_bytes(data)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         _check_dimension(sheet)
-        rows = _rows(sheet)
-        first, header_number, rows = _header_row(rows, is_header)
+        merged = _MergedCells(sheet)
+        rows = merged.fill(_rows(sheet))
+        first, header_number, above, rows = _header_row(rows, is_header)
     except NotAWorkbook:
         raise
     # Hostile XML makes openpyxl raise almost anything; all of it means "cannot read this file".
@@ -254,13 +288,18 @@ def read_xlsx(
         raise NotAWorkbook(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from None
     header = [str(_clean(v) or "") for v in (first or ())]
     width = max((i + 1 for i, h in enumerate(header) if h), default=0)
+    letters = {h: get_column_letter(i + 1) for i, h in reversed(list(enumerate(header))) if h}
+    footer = is_header is not None
 
     def body() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            for number, values in enumerate(rows, start=header_number + 1):
-                cleaned = [_clean(v) for v in values[:width]]
-                if all(v is None for v in cleaned):
+            for number, (values, own) in enumerate(rows, start=header_number + 1):
+                # A row is blank by its own cells: a spacer row inside a merged 测评项目 is still blank.
+                if all(_clean(v) is None for v in own[:width]):
                     continue
+                if footer and _is_footer(own[:width]):
+                    break
+                cleaned = [_clean(v) for v in values[:width]]
                 yield number, {h: v for h, v in zip(header, cleaned, strict=False) if h}
         except NotAWorkbook:
             raise
@@ -269,24 +308,76 @@ def read_xlsx(
         finally:
             workbook.close()
 
-    return header, body()
+    return RawTable(header, header_number, above, letters, body())
+
+
+def _is_footer(values: Sequence[Any]) -> bool:
+    first = next((v for v in values if _clean(v) is not None), None)
+    return isinstance(first, str) and bool(FOOTER_START.match(first))
+
+
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+
+class _MergedCells:
+    """The sheet's merged ranges, read from its XML (openpyxl's read-only mode does not keep them)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.ranges: list[tuple[int, int, int, int]] = []  # (min_col, min_row, max_col, max_row)
+        path = getattr(sheet, "_worksheet_path", None)
+        if path is None:
+            return
+        tail = b""
+        with sheet.parent._archive.open(path) as handle:
+            while chunk := handle.read(1024 * 1024):
+                text = tail + chunk
+                for match in _MERGE_CELL.finditer(text):
+                    min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
+                    if (min_col, min_row) != (max_col, max_row):
+                        self.ranges.append((min_col, min_row, max_col, max_row))
+                tail = text[-200:]
+        # A range whose tag straddled two chunks was found twice.
+        self.ranges = sorted(set(self.ranges), key=lambda r: (r[1], r[0]))
+
+    def fill(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[list[Any], tuple[Any, ...]]]:
+        """(values with every merged range filled from its top-left cell, the row's own values) of each row."""
+        pending = list(self.ranges)
+        active: list[tuple[int, int, int, int, Any]] = []
+        for number, own in enumerate(rows, start=1):
+            values = list(own)
+            while pending and pending[0][1] == number:
+                min_col, min_row, max_col, max_row = pending.pop(0)
+                top_left = values[min_col - 1] if min_col <= len(values) else None
+                active.append((min_col, min_row, max_col, max_row, top_left))
+            pending = [r for r in pending if r[1] > number]
+            if active:
+                for min_col, _min_row, max_col, _max_row, value in active:
+                    if len(values) < max_col:
+                        values.extend([None] * (max_col - len(values)))
+                    for column in range(min_col, max_col + 1):
+                        values[column - 1] = value
+                active = [r for r in active if r[3] > number]
+            yield values, own
 
 
 def _header_row(
-    rows: Iterator[tuple[Any, ...]], is_header: Callable[[list[str]], bool] | None
-) -> tuple[tuple[Any, ...] | None, int, Iterator[tuple[Any, ...]]]:
-    """(the header row, its Excel row number, the rows after it)."""
+    rows: Iterator[tuple[list[Any], tuple[Any, ...]]], is_header: Callable[[list[str]], bool] | None
+) -> tuple[list[Any] | None, int, list[str], Iterator[tuple[list[Any], tuple[Any, ...]]]]:
+    """(the header row, its Excel row number, the text of the rows above it, the rows after it)."""
     first = next(rows, None)
-    if is_header is None or first is None:
-        return first, 1, rows
+    if first is None:
+        return None, 1, [], rows
+    if is_header is None:
+        return first[0], 1, [], rows
     seen = [first]
     while True:
-        if is_header([str(_clean(v) or "") for v in seen[-1]]):
-            return seen[-1], len(seen), rows
+        if is_header([str(_clean(v) or "") for v in seen[-1][0]]):
+            above = [" ".join(str(v) for v in own if _clean(v) is not None) for _values, own in seen[:-1]]
+            return seen[-1][0], len(seen), [t for t in above if t], rows
         following = next(rows, None) if len(seen) < HEADER_SEARCH_ROWS else None
         if following is None:
             # No row looks like the header: the first one is (the importer then names the missing columns).
-            return first, 1, itertools.chain(seen[1:], rows)
+            return first[0], 1, [], itertools.chain(seen[1:], rows)
         seen.append(following)
 
 

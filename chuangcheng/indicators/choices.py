@@ -73,6 +73,17 @@ class TaskStatus(models.TextChoices):
         return frozenset({cls.NOT_STARTED, cls.IN_PROGRESS, cls.PENDING_REVIEW, cls.DONE})
 
 
+class ReportCycle(models.TextChoices):
+    """How often an ongoing task (长期任务: 长期坚持, 常态化…) reports; blank for a task with an end date.
+
+    The values are ``core.deadlines``' cycles (the deadline parser returns them).
+    """
+
+    NONE = "", _("一次性任务")
+    MONTHLY = "monthly", _("每月报送")
+    QUARTERLY = "quarterly", _("每季度报送")
+
+
 class ReportStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     ACCEPTED = "accepted", _("已通过")

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from chuangcheng.cases.models import Category
 from chuangcheng.core.xlsx import as_cell, value_cell
 
-from .choices import AssessmentMethod, EvidenceType, NodeLevel, TaskStatus
+from .choices import AssessmentMethod, EvidenceType, NodeLevel, ReportCycle, TaskStatus
 from .imports import FRAMEWORK_COLUMNS, TASK_COLUMNS, Column
 from .models import Campaign, IndicatorNode, Task
 
@@ -234,6 +234,10 @@ def indicator_cells(node: IndicatorNode, by_id: dict[int, IndicatorNode]) -> lis
     return [_label(root), _label(node), None]
 
 
+# An ongoing task's 完成时限 cell: what the importer reads back as the same cycle (a file format, not translated).
+ONGOING_CELLS = {ReportCycle.MONTHLY.value: "长期（每月报送）", ReportCycle.QUARTERLY.value: "长期（每季度报送）"}
+
+
 def task_rows(tasks: QuerySet[Task], *, today: dt.date | None = None) -> Iterator[list[Any]]:
     today = today or timezone.localdate()
     tasks = tasks.select_related("lead_unit", "indicator").prefetch_related("cooperating_units")
@@ -260,7 +264,7 @@ def task_rows(tasks: QuerySet[Task], *, today: dt.date | None = None) -> Iterato
             task.title,
             task.lead_unit.name,
             "、".join(u.name for u in cooperating) or None,
-            task.deadline,
+            ONGOING_CELLS.get(task.report_cycle, task.deadline),
             task.target,
             "、".join(str(evidence[e]) for e in task.evidence_types if e in evidence) or None,
             task.description or None,

@@ -33,14 +33,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils.datetime import from_excel
 
 from chuangcheng.cases.models import Category
+from chuangcheng.core.deadlines import Deadline, parse_deadline, period_end, year_in
 from chuangcheng.core.errors import DomainError
 from chuangcheng.core.importing import (
     ImportFileError,
     ImportResult,
     RowError,
+    Table,
     as_text,
     check_size,
     header_lookup,
@@ -48,9 +49,9 @@ from chuangcheng.core.importing import (
     read_sheet,
     require_columns,
     required_message,
+    strip_ordinal,
     too_long_message,
 )
-from chuangcheng.core.xlsx import as_date
 from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.selectors import NameResolution, UnitNameIndex
 
@@ -64,10 +65,7 @@ MAX_DEPTH = 4
 MISSING_SHOWN = 20
 
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 R = TypeVar("R")
-# Excel stores dates as day numbers; a plain number cell in this range is taken as a date.
-_EXCEL_DAYS = (20000, 80000)
 
 
 @dataclass(frozen=True)
@@ -118,24 +116,61 @@ TASK_COLUMNS = (
         help=gettext_lazy("留空则按“指标编码-序号”自动编号；填写后重复导入按编号更新"),
         aliases=("编号",),
     ),
-    Column("project", "测评项目", help=gettext_lazy("编码或名称，如“1 基础工作”或“基础工作”")),
-    Column("content", "测评内容", help=gettext_lazy("编码或名称")),
+    Column(
+        "project",
+        "测评项目",
+        help=gettext_lazy("编码或名称，如“1 基础工作”或“基础工作”；“一、”“1.”等序号可保留"),
+        aliases=("一级指标", "测评项目（一级指标）"),
+    ),
+    Column("content", "测评内容", help=gettext_lazy("编码或名称"), aliases=("二级指标", "测评内容（二级指标）")),
     Column(
         "standard",
         "测评标准",
         help=gettext_lazy("编码或名称；任务挂在填写的最具体一级上，名称重名时用上级列区分或写编码"),
+        aliases=("三级指标", "测评标准（三级指标）", "评分标准"),
     ),
-    Column("title", "任务", required=True, help=gettext_lazy("要做的事"), aliases=("任务内容", "创建任务")),
-    Column("lead_unit", "牵头单位", required=True, help=gettext_lazy("单位全称、简称或编码"), aliases=("责任单位",)),
-    Column("cooperating_units", "配合单位", help=gettext_lazy("多个用顿号分隔")),
-    Column("deadline", "完成时限", required=True, help=gettext_lazy("日期，如 2026-12-31 或 2026年12月31日")),
-    Column("target", "目标", required=True, help=gettext_lazy("可衡量的目标"), aliases=("目标任务",)),
+    Column(
+        "title",
+        "任务",
+        required=True,
+        help=gettext_lazy("要做的事"),
+        aliases=("任务内容", "创建任务", "工作任务", "具体任务", "重点任务", "主要任务", "工作内容", "工作措施"),
+    ),
+    Column(
+        "lead_unit",
+        "牵头单位",
+        required=True,
+        help=gettext_lazy("单位全称、简称或编码"),
+        aliases=("责任单位", "主责单位", "牵头部门", "责任部门", "主责部门"),
+    ),
+    Column(
+        "cooperating_units",
+        "配合单位",
+        help=gettext_lazy("多个用顿号分隔"),
+        aliases=("配合部门", "协办单位", "协同单位"),
+    ),
+    Column(
+        "deadline",
+        "完成时限",
+        required=True,
+        help=gettext_lazy(
+            "日期，如 2026-12-31、2026年6月30日前、6月底前、第三季度、年底前；"
+            "长期任务写“长期坚持”“常态化”（每月报送）或“每季度”（每季度报送）"
+        ),
+        aliases=("完成时间", "时限要求", "时间要求", "完成期限", "时限", "时间节点"),
+    ),
+    Column(
+        "target",
+        "目标",
+        help=gettext_lazy("可衡量的目标；文件没有这一列时同“任务”"),
+        aliases=("目标任务", "工作目标", "目标要求"),
+    ),
     Column(
         "evidence_types",
         "佐证材料",
         help=gettext_lazy("文件/方案、照片、台账/表格、会议记录、总结报告、其他；多个用顿号分隔"),
     ),
-    Column("description", "任务说明"),
+    Column("description", "任务说明", aliases=("备注",)),
 )
 
 
@@ -152,15 +187,16 @@ def split_list(value: Any) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(as_text(value)) if part.strip()]
 
 
-def read_rows(data: bytes, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[SourceRow]]:
-    """(field → header the file used, rows with values by field) of the first sheet."""
+def read_rows(data: bytes, columns: tuple[Column, ...]) -> tuple[Table, list[SourceRow]]:
+    """(the sheet as read, rows with values by field) of the first sheet."""
     check_size(len(data))
     if not data.strip():
         raise ImportFileError(_("文件是空的"))
     lookup = header_lookup((name, c) for c in columns for name in (c.header, c.field, *c.aliases))
-    headers, body = read_sheet(data, lookup)
-    require_columns([c.header for c in columns if c.required and c.field not in headers])
-    return headers, [SourceRow(number, values) for number, values in body]
+    table = read_sheet(data, lookup)
+    missing = [c.header for c in columns if c.required and c.field not in table.headers]
+    require_columns(missing, header_row=table.header_row)
+    return table, [SourceRow(number, values) for number, values in table.rows]
 
 
 def parse_decimal(raw: Any, *, what: str, max_digits: int, places: int = 2) -> Decimal:
@@ -183,22 +219,6 @@ def parse_decimal(raw: Any, *, what: str, max_digits: int, places: int = 2) -> D
     if number >= Decimal(10) ** (max_digits - places):
         raise ValueError(_("%(what)s“%(value)s”过大") % {"what": what, "value": as_text(raw)})
     return number
-
-
-def parse_date(raw: Any) -> dt.date:
-    """An Excel date cell, an Excel day number, or text like 2026-12-31 / 2026年12月31日 / 2026/12/31."""
-    date = as_date(raw)
-    if date is not None:
-        return date
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and _EXCEL_DAYS[0] <= raw <= _EXCEL_DAYS[1]:
-        return from_excel(raw).date()
-    text = re.sub(r"\s+", "", as_text(raw))
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("日期“%(value)s”格式错误，应写成 2026-12-31 或 2026年12月31日") % {"value": as_text(raw)})
 
 
 def _require_office(by: Person | None) -> None:
@@ -250,7 +270,9 @@ class _CampaignImporter(Generic[R]):
         _require_office(self.by)
         result = ImportResult(kind=self.kind)
         try:
-            self.headers, rows = read_rows(data, self.columns)
+            self.table, rows = read_rows(data, self.columns)
+            self.headers = self.table.headers
+            result.read_from(self.table)
             self._check_header()
         except ImportFileError as exc:
             return result.file_error(str(exc))
@@ -261,6 +283,8 @@ class _CampaignImporter(Generic[R]):
             self._load(rows)
             cleaned = self._clean_all(rows, result)
             if result.errors and not self.partial:
+                transaction.set_rollback(True)  # what _load built for the rows (按表格补建) goes too
+                self._warn_failed(result)
                 return result
             result.skipped = len(rows) - len(cleaned)
             if cleaned:
@@ -284,6 +308,9 @@ class _CampaignImporter(Generic[R]):
 
     def _warn(self, rows: list[SourceRow], result: ImportResult) -> None:
         """Add warnings about a written import."""
+
+    def _warn_failed(self, result: ImportResult) -> None:
+        """Add warnings about an import refused for its errors."""
 
 
 # ----- the framework ---------------------------------------------------------------------------
@@ -739,6 +766,7 @@ class TaskRow:
     cooperating: frozenset[int]
     deadline: dt.date
     evidence_types: list[str]
+    report_cycle: str = ""
 
 
 INDICATOR_FIELDS = ("project", "content", "standard")
@@ -746,14 +774,37 @@ _LEADING_CODE = re.compile(r"^(?P<code>\S+)\s+(?P<rest>.+)$")
 
 
 class TaskImporter(_CampaignImporter["TaskRow"]):
-    """Validate every row of a 任务分解表, then create or update tasks by code with one event each."""
+    """Validate every row of a 任务分解表, then create or update tasks by code with one event each.
+
+    With ``build_framework`` (按表格补建测评体系) the 测评项目/测评内容/测评标准 the campaign's
+    framework lacks are made from the sheet's own cells first (many counties have only the
+    任务分解表): named without their numbering, coded after their siblings, scores left at 0
+    for the office to fill in.
+    """
 
     kind = "tasks"
     columns = TASK_COLUMNS
 
+    def __init__(
+        self, *, campaign: Campaign, by: Person | None, partial: bool = False, build_framework: bool = False
+    ) -> None:
+        super().__init__(campaign=campaign, by=by, partial=partial)
+        self.build_framework = build_framework
+        self.built: list[IndicatorNode] = []
+        self.indicator_missing = False
+
     def _check_header(self) -> None:
         if not any(f in self.headers for f in INDICATOR_FIELDS):
-            raise ImportFileError(_("第 1 行（表头）缺少指标列：测评项目、测评内容、测评标准至少要有一列"))
+            raise ImportFileError(
+                _("第 %(row)s 行（表头）缺少指标列：测评项目、测评内容、测评标准至少要有一列")
+                % {"row": self.table.header_row}
+            )
+        # "6月底前" is in the year the sheet's title names, else the campaign's, else this one.
+        self.year = (
+            year_in(self.table.title)
+            or year_in(f"{self.campaign.code} {self.campaign.name}")
+            or timezone.localdate().year
+        )
 
     # ----- lookups --------------------------------------------------------------------------
 
@@ -762,12 +813,68 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         self.nodes = {n.pk: n for n in nodes}
         self.node_by_code = {n.code: n for n in nodes}
         self.node_by_name: dict[str, list[IndicatorNode]] = {}
+        self.node_by_bare_name: dict[str, list[IndicatorNode]] = {}
         for node in nodes:
             self.node_by_name.setdefault(node.name, []).append(node)
+            self.node_by_bare_name.setdefault(strip_ordinal(node.name), []).append(node)
         self.unit_names = UnitNameIndex()
         self.evidence = {str(label): value for value, label in EvidenceType.choices} | {
             v: v for v in EvidenceType.values
         }
+        if self.build_framework:
+            for row in rows:
+                self._build_nodes(row)
+
+    _BUILT_LEVELS = (("project", NodeLevel.PROJECT), ("content", NodeLevel.CONTENT), ("standard", NodeLevel.STANDARD))
+
+    def _build_nodes(self, row: SourceRow) -> None:
+        """Make the row's 测评项目 → 测评内容 → 测评标准 that the framework lacks, each under the one before."""
+        parent: IndicatorNode | None = None
+        for field_code, level in self._BUILT_LEVELS:
+            text = as_text(row.values.get(field_code))
+            if not text:
+                continue
+            found = self._narrow(self._candidates(text), parent)
+            if len(found) > 1:
+                return  # a shared name: the row's own check asks for a code
+            parent = found[0] if found else self._new_node(text, level, parent)
+
+    def _new_node(self, text: str, level: int, parent: IndicatorNode | None) -> IndicatorNode:
+        name = strip_ordinal(text)
+        siblings = sum(1 for n in self.nodes.values() if n.parent_id == (parent.pk if parent else None))
+        prefix = f"{parent.code}." if parent else ""
+        number = siblings + 1
+        while f"{prefix}{number}" in self.node_by_code:
+            number += 1
+        node = IndicatorNode.objects.create(
+            campaign=self.campaign,
+            parent=parent,
+            code=f"{prefix}{number}",
+            level=max(level, parent.level + 1) if parent else level,
+            name=name[:200],
+            text=name if len(name) > 200 else "",
+            max_score=Decimal(0),
+            sort_order=number,
+        )
+        node.path = f"{parent.path if parent else '/'}{node.pk}/"
+        node.save(update_fields=["path"])
+        self.nodes[node.pk] = node
+        self.node_by_code[node.code] = node
+        self.node_by_name.setdefault(node.name, []).append(node)
+        self.node_by_bare_name.setdefault(strip_ordinal(node.name), []).append(node)
+        self.built.append(node)
+        return node
+
+    def _warn(self, rows: list[SourceRow], result: ImportResult) -> None:
+        if self.built:
+            result.warnings.append(
+                _("按表格补建了 %(count)s 个测评指标（%(codes)s），满分暂为 0，请到测评体系中补填满分和测评方式")
+                % {"count": len(self.built), "codes": "、".join(f"{n.code} {n.name}" for n in self.built[:10])}
+            )
+
+    def _warn_failed(self, result: ImportResult) -> None:
+        if self.indicator_missing and not self.build_framework:
+            result.warnings.append(_("测评体系中还没有的指标：可先导入测评体系，或勾选“按表格补建测评体系”后重新导入"))
 
     def _ancestors(self, node: IndicatorNode) -> list[int]:
         """The node's own id and its ancestors' ids, from the parent links (paths may be stale)."""
@@ -783,7 +890,10 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         match = _LEADING_CODE.match(text)
         if match and match.group("code") in self.node_by_code:
             return [self.node_by_code[match.group("code")]]
-        return list(self.node_by_name.get(text, []))
+        if text in self.node_by_name:
+            return list(self.node_by_name[text])
+        # "一、廉洁高效的政务环境", "1.政务公开", "（三）…", "①…": the name without its numbering.
+        return list(self.node_by_bare_name.get(strip_ordinal(text), []))
 
     # ----- per-row checks -------------------------------------------------------------------
 
@@ -814,7 +924,10 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
 
     def _clean_row(self, c: _RowCleaner, code: str, indicator: IndicatorNode | None) -> TaskRow | None:
         title = c.text("title", limit=300, required=True)
-        target = c.text("target", limit=500, required=True)
+        # Most offices' sheets have no 目标 column: the task is then its own target. A 目标 column
+        # left empty is still an error (目标、责任、时限: the 三明确).
+        has_target = "target" in self.headers
+        target = c.text("target", limit=500, required=True) if has_target else title[:500]
         lead = self._unit(c, "lead_unit")
         cooperating = self._cooperating(c, lead)
         deadline = self._deadline(c)
@@ -822,7 +935,14 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         description = as_text(c.raw("description"))
         if c.errors or indicator is None or lead is None or deadline is None:
             return None
-        return TaskRow(c.row.number, code, indicator, title, description, target, lead, cooperating, deadline, evidence)
+        if deadline.ongoing:
+            # An ongoing task's deadline is its next report's: the end of the current period.
+            due, cycle = period_end(timezone.localdate(), deadline.cycle), deadline.cycle
+        else:
+            due, cycle = deadline.date, ""  # type: ignore[assignment]
+        return TaskRow(
+            c.row.number, code, indicator, title, description, target, lead, cooperating, due, evidence, cycle
+        )
 
     def _indicator(self, c: _RowCleaner) -> IndicatorNode | None:
         """The most specific indicator cell given; broader cells narrow names and must agree."""
@@ -837,6 +957,7 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
             found = self._narrow(self._candidates(broad_text), scope)
             if not found:
                 c.error(broad_field, _("未找到测评指标“%(text)s”（填编码或名称）") % {"text": broad_text})
+                self.indicator_missing = True
                 return None
             if len(found) == 1:
                 scope = found[0]
@@ -844,6 +965,7 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         narrowed = self._narrow(candidates, scope)
         if not candidates:
             c.error(field_code, _("未找到测评指标“%(text)s”（填编码或名称）") % {"text": text})
+            self.indicator_missing = True
             return None
         if not narrowed and scope is not None:
             c.error(
@@ -916,16 +1038,22 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
                 found.update(u.pk for u in name.units)
         return frozenset(found - {lead.pk} if lead is not None else found)
 
-    @staticmethod
-    def _deadline(c: _RowCleaner) -> dt.date | None:
+    def _deadline(self, c: _RowCleaner) -> Deadline | None:
         raw = c.raw("deadline")
         if raw is None:
             c.error("deadline", required_message(c.header("deadline")))
             return None
         try:
-            return parse_date(raw)
-        except ValueError as exc:
-            c.error("deadline", str(exc))
+            return parse_deadline(raw, year=self.year)
+        except ValueError:
+            c.error(
+                "deadline",
+                _(
+                    "%(column)s 列「%(value)s」无法识别为完成时限（可写 2026年6月30日前、6月底前、"
+                    "第三季度、年底前，长期任务写“长期坚持”或“每季度”）"
+                )
+                % {"column": self.table.letters.get("deadline", ""), "value": as_text(raw)},
+            )
             return None
 
     def _evidence(self, c: _RowCleaner) -> list[str]:
@@ -1019,16 +1147,21 @@ class TaskImporter(_CampaignImporter["TaskRow"]):
         TaskEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
 
 
-def _task_values(row: TaskRow) -> dict[str, Any]:
-    return {
+def _task_values(row: TaskRow, task: Task | None = None) -> dict[str, Any]:
+    values = {
         "indicator_id": row.indicator.pk,
         "title": row.title,
         "description": row.description,
         "target": row.target,
         "lead_unit_id": row.lead_unit.pk,
         "deadline": row.deadline,
+        "report_cycle": row.report_cycle,
         "evidence_types": row.evidence_types,
     }
+    if task is not None and row.report_cycle and task.report_cycle == row.report_cycle:
+        # Still ongoing on the same cycle: its next due date moves with its reports, not with the file.
+        del values["deadline"]
+    return values
 
 
 def _json(value: Any) -> Any:
@@ -1038,7 +1171,7 @@ def _json(value: Any) -> Any:
 def _assign(task: Task, row: TaskRow, cooperating: set[int]) -> dict[str, Any]:
     """Copy the row onto ``task``; {field: [old, new]} of what changed (JSON-ready, for the event)."""
     changes: dict[str, Any] = {}
-    for attr, value in _task_values(row).items():
+    for attr, value in _task_values(row, task).items():
         old = getattr(task, attr)
         if old != value:
             changes[attr] = [_json(old), _json(value)]
@@ -1063,6 +1196,8 @@ def import_framework(*, campaign: Campaign, data: bytes, by: Person | None, part
     return FrameworkImporter(campaign=campaign, by=by, partial=partial).run(data)
 
 
-def import_tasks(*, campaign: Campaign, data: bytes, by: Person | None, partial: bool = False) -> ImportResult:
-    """Import a 任务分解表 .xlsx into ``campaign`` (office only)."""
-    return TaskImporter(campaign=campaign, by=by, partial=partial).run(data)
+def import_tasks(
+    *, campaign: Campaign, data: bytes, by: Person | None, partial: bool = False, build_framework: bool = False
+) -> ImportResult:
+    """Import a 任务分解表 .xlsx into ``campaign`` (office only); ``build_framework``: 按表格补建测评体系."""
+    return TaskImporter(campaign=campaign, by=by, partial=partial, build_framework=build_framework).run(data)

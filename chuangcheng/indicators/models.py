@@ -23,6 +23,7 @@ from .choices import (
     MilestoneKind,
     NodeLevel,
     NoticeStatus,
+    ReportCycle,
     ReportStatus,
     TaskAction,
     TaskStatus,
@@ -159,7 +160,16 @@ class Task(TimeStampedModel):
     cooperating_units = models.ManyToManyField(
         "org.Unit", verbose_name=_("配合单位"), blank=True, related_name="cooperating_tasks"
     )
+    # For an ongoing task (report_cycle set) this is when its next report is due; it moves on with each report.
     deadline = models.DateField(_("完成时限"))
+    report_cycle = models.CharField(
+        _("报送周期"),
+        max_length=20,
+        choices=ReportCycle.choices,
+        default=ReportCycle.NONE,
+        blank=True,
+        help_text=_("长期任务（长期坚持、常态化）按此周期报送进展，不会“完成”；一次性任务留空"),
+    )
     evidence_types = models.JSONField(_("佐证材料类型"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     percent = models.PositiveSmallIntegerField(
@@ -189,6 +199,18 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def ongoing(self) -> bool:
+        """A 长期任务: reported on a cycle, never done; ``deadline`` is its next report's due date."""
+        return bool(self.report_cycle)
+
+    @property
+    def deadline_label(self) -> str:
+        """ "长期（每月报送）" for an ongoing task, else the date."""
+        if self.ongoing:
+            return str(_("长期（%(cycle)s）") % {"cycle": self.get_report_cycle_display()})
+        return f"{self.deadline:%Y-%m-%d}"
 
 
 class ProgressReport(models.Model):

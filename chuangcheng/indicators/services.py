@@ -24,6 +24,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from chuangcheng.core import transitions
 from chuangcheng.core.audit import changes, log_action, snapshot
 from chuangcheng.core.choices import TimeUnit
+from chuangcheng.core.deadlines import next_due, period_end
 from chuangcheng.core.errors import DomainError, require_text
 from chuangcheng.core.evidence import EvidenceUpload, save_evidence
 from chuangcheng.core.workcalendar import add_working_time
@@ -33,7 +34,7 @@ from chuangcheng.org.choices import Role
 from chuangcheng.org.models import Person, Unit
 
 from . import access
-from .choices import EvidenceType, NoticeStatus, ReportStatus, TaskAction, TaskStatus
+from .choices import EvidenceType, NoticeStatus, ReportCycle, ReportStatus, TaskAction, TaskStatus
 from .models import Campaign, Evidence, IndicatorNode, Milestone, ProgressReport, SupervisionNotice, Task, TaskEvent
 
 OPEN_FOR_REPORT = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
@@ -124,10 +125,19 @@ def task_create(
     cooperating_units: Sequence[Unit] = (),
     description: str = "",
     evidence_types: Iterable[str] = (),
+    report_cycle: str = "",
 ) -> Task:
-    """创建任务 (office only). A deadline already past makes the task overdue at the next scan."""
+    """创建任务 (office only). A deadline already past makes the task overdue at the next scan.
+
+    An ongoing task (``report_cycle`` monthly or quarterly) is first due at the end of the
+    current period unless ``deadline`` says otherwise.
+    """
     access.require(access.can_manage_tasks(by), _("分解创建任务"))
     cooperating = list(dict.fromkeys(cooperating_units))
+    if report_cycle not in ReportCycle.values:
+        raise DomainError(_("未知的报送周期"))
+    if report_cycle and deadline is None:
+        deadline = period_end(timezone.localdate(), report_cycle)
     task = Task(
         campaign=campaign,
         indicator=indicator,
@@ -137,6 +147,7 @@ def task_create(
         target=(target or "").strip(),
         lead_unit=lead_unit,
         deadline=deadline,  # type: ignore[misc]
+        report_cycle=report_cycle,
         evidence_types=_clean_evidence_types(evidence_types),
     )
     _check_task(task, cooperating)
@@ -259,6 +270,17 @@ def report_progress(
     return report, True
 
 
+def _next_period(task: Task, today: dt.date) -> dict[str, Any]:
+    """For an ongoing task (长期任务), a report covers its period: the next report is due at the end
+    of the following one, and a missed period's overdue mark is lifted (its 督办单 stays)."""
+    if not task.ongoing:
+        return {}
+    due = next_due(today, task.deadline, task.report_cycle)
+    if due == task.deadline:
+        return {}
+    return {"deadline": due, "overdue_at": None}
+
+
 def _report_with_key(by: Person, key: str) -> ProgressReport | None:
     """The report this person already made with this key: keys are per reporter, like cases'."""
     return ProgressReport.objects.filter(reported_by=by, idempotency_key=key).first()
@@ -284,6 +306,7 @@ def _save_report(
         status=TaskStatus.PENDING_REVIEW,
         reported_percent=percent,
         last_reported_at=now,
+        **_next_period(task, timezone.localdate(now)),
     )
     report = ProgressReport.objects.create(
         task=task,
@@ -326,7 +349,8 @@ def review_report(*, report: ProgressReport, by: Person, accept: bool, comment: 
     task = report.task
     now = transitions.now()
     if accept:
-        done = report.percent >= 100
+        # An ongoing task is never done: its latest accepted report is where it stands.
+        done = report.percent >= 100 and not task.ongoing
         changes: dict[str, Any] = {
             "status": TaskStatus.DONE if done else TaskStatus.IN_PROGRESS,
             "percent": report.percent,
@@ -533,7 +557,8 @@ def _remind_due(now: dt.datetime, today: dt.date) -> int:
                 from_status=task.status,
                 unit=task.lead_unit,
                 at=now,
-                note=_("距完成时限还有 %(days)d 天") % {"days": left},
+                note=(_("距本期报送截止还有 %(days)d 天") if task.ongoing else _("距完成时限还有 %(days)d 天"))
+                % {"days": left},
                 data={"days_left": left},
             )
             _notify_task_reminded(task, left)
@@ -567,9 +592,23 @@ def _overdue_one(task: Task, now: dt.datetime) -> bool:
         at=now,
         data={"deadline": task.deadline.isoformat()},
     )
-    reason = _(
-        "任务“%(code)s %(title)s”已超过完成时限（%(deadline)s），当前审核通过进度 %(percent)d%%，请说明原因并限期完成。"
-    ) % {"code": task.code, "title": task.title, "deadline": f"{task.deadline:%Y-%m-%d}", "percent": task.percent}
+    if task.ongoing:
+        template = _(
+            "长期任务“%(code)s %(title)s”未按期报送本期进展（应于 %(deadline)s 前报送，%(cycle)s），"
+            "请说明原因并尽快报送。"
+        )
+    else:
+        template = _(
+            "任务“%(code)s %(title)s”已超过完成时限（%(deadline)s），当前审核通过进度 %(percent)d%%，"
+            "请说明原因并限期完成。"
+        )
+    reason = template % {
+        "code": task.code,
+        "title": task.title,
+        "deadline": f"{task.deadline:%Y-%m-%d}",
+        "percent": task.percent,
+        "cycle": task.get_report_cycle_display(),
+    }
     notice_issue(task=task, by=None, reason=reason, dedupe_key=f"overdue:{task.pk}:{task.deadline:%Y%m%d}")
     return True
 
@@ -636,7 +675,12 @@ def _notify_task_reminded(task: Task, days_left: int) -> None:
     notify(
         recipients=_people_with(Role.UNIT_ADMIN, units),
         kind="task.reminded",
-        title=_("催办：任务 %(code)s 距完成时限还有 %(days)d 天") % {"code": task.code, "days": days_left},
+        title=(
+            _("催办：长期任务 %(code)s 距本期报送截止还有 %(days)d 天")
+            if task.ongoing
+            else _("催办：任务 %(code)s 距完成时限还有 %(days)d 天")
+        )
+        % {"code": task.code, "days": days_left},
         body=_("%(title)s，完成时限 %(deadline)s") % {"title": task.title, "deadline": f"{task.deadline:%Y-%m-%d}"},
         url=_task_url(task),
         dedupe_key=f"task-remind:{task.pk}:{task.deadline:%Y%m%d}",

@@ -62,6 +62,18 @@ class ImportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("不勾选时，只要有一处错误就一行都不写入"),
     )
+    build_framework = forms.BooleanField(
+        label=gettext_lazy("按表格补建测评体系"),
+        required=False,
+        help_text=gettext_lazy(
+            "测评体系中还没有的测评项目、测评内容、测评标准，按表格中的名称新建（满分暂为 0，导入后到测评体系中补填）"
+        ),
+    )
+
+    def __init__(self, *args: Any, kind: str = "tasks", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind != "tasks":
+            del self.fields["build_framework"]
 
 
 def require_office(user: Person) -> None:
@@ -69,20 +81,26 @@ def require_office(user: Person) -> None:
         raise PermissionDenied(_("只有创建办可以导入测评体系和任务分解表"))
 
 
-def run_import(kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool) -> ImportResult:
-    """Read the upload (refusing an oversized one unread) and import it (shared with the API); log it."""
+def run_import(
+    kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool, **options: Any
+) -> ImportResult:
+    """Read the upload (refusing an oversized one unread) and import it (shared with the API); log it.
+
+    ``options``: the importer's own (``build_framework`` for the 任务分解表)."""
     with transaction.atomic():
-        result = _read_and_import(kind, campaign=campaign, upload=upload, by=by, partial=partial)
+        result = _read_and_import(kind, campaign=campaign, upload=upload, by=by, partial=partial, **options)
         log_import(result, f"indicators.import.{kind}", target=campaign, by=by, file=upload)
     return result
 
 
-def _read_and_import(kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool) -> ImportResult:
+def _read_and_import(
+    kind: str, *, campaign: Campaign, upload: Any, by: Person, partial: bool, **options: Any
+) -> ImportResult:
     try:
         data = read_upload(upload)
     except ImportFileError as exc:
         return file_error(kind, str(exc))
-    result: ImportResult = KINDS[kind]["run"](campaign=campaign, data=data, by=by, partial=partial)
+    result: ImportResult = KINDS[kind]["run"](campaign=campaign, data=data, by=by, partial=partial, **options)
     return result
 
 
@@ -91,17 +109,19 @@ def _import_page(request: AuthedRequest, code: str, kind: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, code=code)
     result = None
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, kind=kind)
         if form.is_valid():
+            options = {"build_framework": form.cleaned_data["build_framework"]} if kind == "tasks" else {}
             result = run_import(
                 kind,
                 campaign=campaign,
                 upload=form.cleaned_data["file"],
                 by=request.user,
                 partial=form.cleaned_data["partial"],
+                **options,
             )
     else:
-        form = ImportForm()
+        form = ImportForm(kind=kind)
     context = {
         "campaign": campaign,
         "kind": kind,

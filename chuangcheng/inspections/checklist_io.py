@@ -40,6 +40,7 @@ from chuangcheng.core.importing import (
     read_sheet,
     require_columns,
     required_message,
+    strip_ordinal,
     too_long_message,
 )
 from chuangcheng.core.xlsx import Sheet, xlsx_bytes
@@ -245,9 +246,12 @@ class ChecklistImporter:
             if not data.strip():
                 raise ImportFileError(_("文件是空的"))
             lookup = header_lookup((name, c) for c in COLUMNS for name in (c.header, c.field, *c.aliases))
-            self.headers, body = read_sheet(data, lookup, title_rows=True)
-            require_columns([c.header for c in COLUMNS if c.required and c.field not in self.headers])
-            rows = list(body)
+            table = read_sheet(data, lookup)
+            result.read_from(table)
+            self.headers = table.headers
+            required = [c.header for c in COLUMNS if c.required and c.field not in self.headers]
+            require_columns(required, header_row=table.header_row)
+            rows = list(table.rows)
         except ImportFileError as exc:
             return result.file_error(str(exc))
         result.rows_seen = len(rows)
@@ -367,7 +371,8 @@ class ChecklistImporter:
         raw_target = text("checklist", 100, required=True)
         target = self._target(raw_target, lambda m: error("checklist", m)) if raw_target else None
         raw_family = text("family", 20, required=True)
-        family = self.families.get(_key(raw_family)) if raw_family else None
+        # "一、环境卫生", "（二）公共秩序": the name without its numbering.
+        family = self.families.get(_key(strip_ordinal(raw_family))) if raw_family else None
         if raw_family and family is None:
             labels = "、".join(str(label) for label in ItemFamily.labels)
             error("family", _("类别“%(value)s”无效，应为 %(labels)s 之一") % {"value": raw_family, "labels": labels})
@@ -397,6 +402,7 @@ class ChecklistImporter:
         )
 
     def _target(self, raw: str, error: Any) -> tuple[str, Any] | None:
+        raw = strip_ordinal(raw)
         if named := self.named.get(_key(raw)):
             return named
         found = self.targets.get(_key(raw), [])

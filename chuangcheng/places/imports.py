@@ -221,7 +221,7 @@ class BaseImporter:
         try:
             data = read_upload(file)
             result.source = self._detect_format(data, filename)
-            rows = self._read_xlsx(data) if result.source == "xlsx" else self._read_geojson(data)
+            rows = self._read_xlsx(data, result) if result.source == "xlsx" else self._read_geojson(data)
         except ImportFileError as exc:
             return result.file_error(str(exc))
         return self.import_rows(rows, result=result)
@@ -244,18 +244,20 @@ class BaseImporter:
         aliases = [(alias, by_field[code]) for alias, code in GEOMETRY_ALIASES.items() if code in by_field]
         return header_lookup([*names, *aliases])
 
-    def _read_xlsx(self, data: bytes) -> list[SourceRow]:
-        headers, body = read_sheet(data, self._header_map)
-        self._check_header(headers)
-        return [SourceRow(number, values, headers) for number, values in body]
+    def _read_xlsx(self, data: bytes, result: ImportResult) -> list[SourceRow]:
+        table = read_sheet(data, self._header_map)
+        result.read_from(table)
+        headers = table.headers
+        self._check_header(headers, header_row=table.header_row)
+        return [SourceRow(number, values, headers) for number, values in table.rows]
 
-    def _check_header(self, headers: dict[str, str]) -> None:
+    def _check_header(self, headers: dict[str, str], *, header_row: int = 1) -> None:
         missing = [
             c.header for c in self.columns if c.required and c.kind not in GEOMETRY_KINDS and c.field not in headers
         ]
         if not self._has_geometry_columns(headers):
             missing.append(self.geometry_columns_hint())
-        require_columns(missing)
+        require_columns(missing, header_row=header_row)
 
     def _has_geometry_columns(self, headers: dict[str, str]) -> bool:
         has_wkt = "wkt" in headers

@@ -469,10 +469,17 @@ def test_the_three_musts_are_required(world, campaign, framework, column, messag
     assert not Task.objects.exists()
 
 
-def test_a_bad_date_is_reported(world, campaign, framework):
-    result = tasks(campaign, world, [task_row(完成时限="年底前")])
+def test_a_deadline_that_cannot_be_read_is_reported_with_its_cell(world, campaign, framework):
+    result = tasks(campaign, world, [task_row(完成时限="尽快")])
 
-    assert messages(result) == [(2, "完成时限", "日期“年底前”格式错误，应写成 2026-12-31 或 2026年12月31日")]
+    assert messages(result) == [
+        (
+            2,
+            "完成时限",
+            "I 列「尽快」无法识别为完成时限（可写 2026年6月30日前、6月底前、第三季度、年底前，"
+            "长期任务写“长期坚持”或“每季度”）",
+        )
+    ]
 
 
 def test_unknown_units_are_reported(world, campaign, framework):

@@ -319,3 +319,34 @@ def test_the_api_imports_and_only_the_office_may(client, world, seeded):
     body = answer.json()
     assert answer.status_code == 200 and body["ok"] and body["created"] == 1 and body["errors"] == []
     assert ChecklistItem.objects.filter(text="摊位下无积水").count() == 1
+
+
+def test_a_sheet_with_two_title_lines_numbered_families_and_a_footer_imports_only_the_items(world, seeded):
+    from chuangcheng.core.tests.xlsx_helpers import human_sheet
+
+    header = ["序号", "点位类型", "类别", "检查内容", "扣分"]
+    rows = [
+        ["XX县创建文明城市农贸市场检查表"],
+        ["检查单位：县创建办", None, None, "检查日期：    年  月  日"],
+        header,
+        [1, "农贸市场", "一、环境卫生", "摊位整洁无杂物", 1],
+        [2, None, None, "垃圾桶加盖", 0.5],
+        [3, None, "（二）公共秩序", "无占道经营", 1],
+        ["注：每项不合格按扣分标准扣分，扣完为止。"],
+        ["检查人：", None, "被检查单位负责人（签字）："],
+        ["填表人：王五"],
+    ]
+    data = human_sheet(rows, merges=("A1:E1", "B4:B6", "C4:C5", "A7:E7"))
+
+    result = import_checklists(data=data, by=world.office)
+
+    assert result.ok, result.errors
+    assert result.notes == ["第 3 行为表头（其上为标题）"]
+    market = Checklist.objects.get(site_type__name__contains="农贸市场")
+    added = {i.text: i.family for i in market.items.filter(text__in=["摊位整洁无杂物", "垃圾桶加盖", "无占道经营"])}
+    assert added == {
+        "摊位整洁无杂物": ItemFamily.SANITATION,
+        "垃圾桶加盖": ItemFamily.SANITATION,
+        "无占道经营": ItemFamily.ORDER,
+    }
+    assert result.rows_seen == 3

@@ -492,3 +492,30 @@ def test_it_rejects_an_oversized_file(world):
 
     assert message == "文件过大（上限 1 KB），请拆分后分批导入"
     assert not Shop.objects.exists()
+
+
+def test_a_hand_made_site_list_with_a_title_row_merged_cells_and_a_signature_block_imports(world):
+    from chuangcheng.core.tests.xlsx_helpers import human_sheet
+
+    rows = [
+        ["XX县创建文明城市重点点位台账"],
+        ["填报单位：县住建局", None, None, None, None, None, None, None, "2026年3月"],
+        SITE_HEADER,
+        site_row("D001", 名称="东关农贸市场"),
+        site_row("D002", 名称="西关农贸市场", 点位类型=None, 责任单位=None),
+        [],
+        site_row("D003", 名称="南关农贸市场", 点位类型=None, 责任单位=None),
+        ["填表人：张三", None, "审核人：李四"],
+    ]
+    data = human_sheet(rows, merges=("A1:I1", "C4:C7", "E4:E7"))
+
+    result = import_file(kind="site", file=SimpleUploadedFile("点位.xlsx", data))
+
+    assert result.ok, result.errors
+    assert result.notes == ["第 3 行为表头（其上为标题）"]
+    sites = Site.objects.order_by("code")
+    assert [(s.code, s.name, s.site_type.name, s.unit.name) for s in sites] == [
+        ("D001", "东关农贸市场", "集贸市场/农贸市场", "县住建局"),
+        ("D002", "西关农贸市场", "集贸市场/农贸市场", "县住建局"),
+        ("D003", "南关农贸市场", "集贸市场/农贸市场", "县住建局"),
+    ]
