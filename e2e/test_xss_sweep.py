@@ -37,7 +37,8 @@ NOT_SHOWN = {
 # Every map drawing our roads (no tile service in the sweep) has placed its road name labels.
 ROADS_SETTLED = """
 () => Array.from(document.querySelectorAll("[data-roads-url]")).every((el) => !el.dataset.roadsUrl
-  || !el.classList.contains("leaflet-container") || el.dataset.roadLabels !== undefined || el.dataset.roads === "failed")
+  || !el.classList.contains("leaflet-container") || el.dataset.roadLabels !== undefined
+  || el.dataset.roads === "failed")
 """
 
 # Anything the payload would create if it reached the DOM as HTML, whenever it appears (a
