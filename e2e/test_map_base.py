@@ -12,7 +12,7 @@ from chuangcheng.conftest import World
 from chuangcheng.core.tests.mbtiles_helpers import png, write_mbtiles
 from chuangcheng.places.models import RoadSegment
 
-from .helpers import LINE_A1, assert_page_healthy, login, make_segment, screenshot_step
+from .helpers import LINE_A1, assert_page_healthy, login, make_segment, screenshot_step, wait_for_worker
 
 # Where the inspector stands: on 人民路东段 (LINE_A1), near its middle.
 SPOT = {"latitude": 34.8001, "longitude": 114.3020}
@@ -167,3 +167,24 @@ def test_with_a_tiles_file_the_map_draws_the_countys_tiles_from_our_server(
     assert page.evaluate(ROAD_LAYERS_JS, 0) == []
     screenshot_step(page, "tiles")
     assert_page_healthy(page)
+
+
+def test_the_roads_base_map_is_kept_for_the_street_pages_and_drawn_offline(
+    phone: Page, world: World, segments: dict[str, RoadSegment]
+) -> None:
+    open_report_where_i_stand(phone, world.inspector.username)
+    wait_for_worker(phone)
+    phone.reload()  # now under the worker: the report page and the roads it loads are kept
+    wait_for_road_labels(phone, "#report-map")
+    phone.wait_for_function(
+        "async () => (await (await caches.open('chuangcheng-maps-1')).keys()).some((r) => r.url.includes('roads'))"
+    )
+
+    phone.context.set_offline(True)
+    phone.reload()
+    expect(phone.locator("[data-offline-net]")).to_have_attribute("data-state", "offline")
+    wait_for_road_labels(phone, "#report-map")
+    expect(phone.locator("#report-map .road-label").filter(has_text="人民路东段")).to_have_count(1)
+    assert phone.locator("#report-map").get_attribute("data-roads") == "3"
+    screenshot_step(phone, "offline")
+    phone.context.set_offline(False)

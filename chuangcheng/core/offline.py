@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 OFFLINE_HEADER = "X-Offline-Page"
 # Bump when sw.js changes in a way that must drop what phones have kept.
-CACHE_VERSION = "2"
+CACHE_VERSION = "1"
 
 View = Callable[..., HttpResponse]
 
