@@ -295,7 +295,9 @@ for _name, _url in (("SMS_WEBHOOK_URL", SMS_WEBHOOK_URL), ("WECOM_WEBHOOK_URL", 
 # ones in e-mail, SMS and WeCom messages; empty leaves them relative.
 SITE_URL = env_str("SITE_URL", "")
 
-# Map: no tile URL means the map draws only our own geometries on a plain background.
+# Map base layer, first that applies: the county's own raster MBTiles file (served at /tiles/),
+# a tile URL (XYZ/WMTS), else our own road network with its names (places:roads_geojson).
+MAP_TILES_FILE = env_str("MAP_TILES_FILE", "")
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # Values for "{s}" in the tile URL; 天地图 uses t0…t7, i.e. MAP_TILE_SUBDOMAINS=01234567.

@@ -72,7 +72,7 @@ MAP_FEATURES_JS = """
   const counts = {};
   map.eachLayer((layer) => {
     const p = layer.feature && layer.feature.properties;
-    if (!p || !(layer instanceof L.Path)) return;
+    if (!p || !p.kind || !(layer instanceof L.Path)) return;  // the roads base layer has no kind
     counts[p.kind] = (counts[p.kind] || 0) + 1;
     (counts.names = counts.names || []).push(p.name);
   });

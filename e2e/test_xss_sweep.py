@@ -35,6 +35,13 @@ NOT_SHOWN = {
     "pledge item text": "the 承诺事项 requirement is shown in the admin only",
 }
 
+# Every map drawing our roads (no tile service in the sweep) has placed its road name labels.
+ROADS_SETTLED = """
+() => Array.from(document.querySelectorAll("[data-roads-url]")).every((el) => !el.dataset.roadsUrl
+  || !el.classList.contains("leaflet-container") || el.dataset.roadLabels !== undefined
+  || el.dataset.roads === "failed")
+"""
+
 # Anything the payload would create if it reached the DOM as HTML, whenever it appears (a
 # tooltip that opens and closes included): an element with id="xssN", an <img src=x>, or an
 # inline script (our pages have none; json_script data is type="application/json").
@@ -234,6 +241,8 @@ def _visit(page: Page, path: str) -> tuple[int, str]:
         status = response.status if response else 0
         if path.startswith("/places/map/") and status == 200:
             page.wait_for_selector('#map[data-loaded="1"]', state="attached")
+        if status == 200:
+            page.wait_for_function(ROADS_SETTLED, timeout=5000)  # the road names of the base layer too
         page.evaluate(OPEN_TOOLTIPS)
         return status, page.evaluate(TEXT_JS)
     except PlaywrightError as exc:  # a page hung by dialogs, say: a finding, not the end of the sweep

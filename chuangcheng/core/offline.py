@@ -6,6 +6,8 @@ last copy of such pages and serves it when the network is gone. Every other page
 The submissions made offline wait in the browser (``static/js/offline_queue.js``, IndexedDB)
 and are sent when the connection returns, each with its idempotency key so that a retry never
 records anything twice. Pages that use it include ``core/_offline_status.html``.
+The maps' base layers are kept too: the road network (the kept copy, refreshed in the
+background) and every tile of the county's MBTiles file once shown.
 """
 
 from __future__ import annotations
@@ -42,7 +44,14 @@ def offline_page(view: View) -> View:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js: the service worker script, from the site root so that it may control every page."""
-    context = {"version": CACHE_VERSION, "login_url": reverse("org:login"), "offline_header": OFFLINE_HEADER}
+    context = {
+        "version": CACHE_VERSION,
+        "login_url": reverse("org:login"),
+        "offline_header": OFFLINE_HEADER,
+        # The maps' base layers (core.web.map_context), kept so that a kept page still has its map.
+        "roads_url": reverse("places:roads_geojson"),
+        "tiles_prefix": reverse("core:tile", kwargs={"z": 0, "x": 0, "y": 0, "ext": "png"}).removesuffix("0/0/0.png"),
+    }
     response = render(request, "core/sw.js", context, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     # The browser checks for a new worker on each visit; "private" keeps it out of shared caches.

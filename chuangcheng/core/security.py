@@ -81,12 +81,21 @@ def _carries_personal_data(request: HttpRequest, response: HttpResponse) -> bool
     return bool(user and user.is_authenticated)
 
 
+def not_personal(response: HttpResponse) -> HttpResponse:
+    """Mark a JSON answer that holds no personal data (the county's road network for the maps'
+    base layer): its own "private, max-age=…" stands, so the browser may keep it."""
+    response.not_personal = True  # type: ignore[attr-defined]
+    return response
+
+
 def _keeps_own_cache_control(response: HttpResponse) -> bool:
     # A private file (a case photo, evidence) may say "private, max-age=…" itself: the browser
-    # may keep it, shared caches never. Pages and JSON always get no-store.
+    # may keep it, shared caches never. Pages and JSON always get no-store, but for JSON
+    # marked ``not_personal``.
     content_type = response.get("Content-Type", "")
-    page_or_json = content_type.startswith("text/html") or "json" in content_type
-    return not page_or_json and "private" in response.get("Cache-Control", "")
+    if "private" not in response.get("Cache-Control", "") or content_type.startswith("text/html"):
+        return False
+    return "json" not in content_type or getattr(response, "not_personal", False)
 
 
 class SecurityHeadersMiddleware:

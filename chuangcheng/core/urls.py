@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import offline, security, views
+from . import offline, security, tiles, views
 
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sw.js", offline.service_worker, name="service_worker"),
+    path("tiles/<int:z>/<int:x>/<int:y>.<str:ext>", tiles.tile, name="tile"),
     path("csp-report", security.csp_report, name="csp_report"),
     path("calendar/holidays/", views.holidays, name="holidays"),
     path("calendar/holidays/add/", views.holiday_add, name="holiday_add"),

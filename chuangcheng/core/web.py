@@ -13,9 +13,11 @@ from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chuangcheng.core.errors import DomainError
+from chuangcheng.core.tiles import tiles_info
 
 T = TypeVar("T")
 
@@ -61,13 +63,33 @@ def form_errors(form: BaseForm) -> Iterator[None]:
 
 
 def map_context() -> dict[str, Any]:
-    """What every map template reads: the configured tiles (none: our geometries only) and the county's centre."""
-    return {
+    """What every map template reads (``core/_map_attrs.html``): the base layer and the county's centre.
+
+    The base layer is the first that applies: the county's own MBTiles file (served at /tiles/),
+    the configured tile URL, else no tiles and ``roads_url``, our road network with its names.
+    The roads URL is named, not imported: ``core`` imports no app.
+    """
+    info = tiles_info()
+    context: dict[str, Any] = {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "tile_subdomains": settings.MAP_TILE_SUBDOMAINS,
+        "tile_min_zoom": 0,
+        "tile_max_zoom": 19,
+        "roads_url": "",
         "center": [settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT],
     }
+    if info is not None:
+        url = reverse("core:tile", kwargs={"z": 0, "x": 0, "y": 0, "ext": info.ext})
+        context.update(
+            tile_url=url.replace("/0/0/0.", "/{z}/{x}/{y}.") + f"?v={info.version}",
+            tile_attribution=info.attribution,
+            tile_min_zoom=info.min_zoom,
+            tile_max_zoom=info.max_zoom,
+        )
+    elif not settings.MAP_TILE_URL:
+        context["roads_url"] = reverse("places:roads_geojson")
+    return context
 
 
 def next_or(request: HttpRequest, default: str) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import shapely
+import shapely.errors
+import shapely.geometry
 from django.urls import reverse
 
 from .models import Grid, RoadSegment, Shop, Site
@@ -81,3 +84,42 @@ def shop_feature(shop: Shop) -> dict[str, Any]:
 
 def collection(features: list[dict[str, Any]], *, truncated: bool = False) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features, "truncated": truncated}
+
+
+# ---- the road network as the maps' base layer ---------------------------------------------------------
+
+# About a metre: enough for a base map, and it keeps the county's network small.
+ROAD_SIMPLIFY_DEG = 0.00001
+ROAD_DECIMALS = 5
+
+
+def _rounded(geom: Any) -> dict[str, Any]:
+    lines = [list(geom.coords)] if geom.geom_type == "LineString" else [list(g.coords) for g in geom.geoms]
+    parts = [[[round(x, ROAD_DECIMALS), round(y, ROAD_DECIMALS)] for x, y, *_ in line] for line in lines]
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
+
+
+def road_network(rows: list[tuple[str, str, str, dict]]) -> dict[str, Any]:
+    """The base map's roads from ``(name, road_name, road_class, geometry)`` rows: one feature per
+    road name and class (touching segments joined), simplified, with only ``name`` and ``road_class``."""
+    by_road: dict[tuple[str, str], list[Any]] = {}
+    for name, road_name, road_class, geometry in rows:
+        try:
+            geom = shapely.geometry.shape(geometry)
+        except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+            continue
+        if geom.is_empty or geom.geom_type not in {"LineString", "MultiLineString"}:
+            continue
+        parts = [geom] if geom.geom_type == "LineString" else list(geom.geoms)
+        by_road.setdefault((road_name or name, road_class), []).extend(parts)
+    features = []
+    for (name, road_class), parts in sorted(by_road.items()):
+        merged = shapely.line_merge(shapely.MultiLineString(parts)).simplify(ROAD_SIMPLIFY_DEG)
+        if merged.is_empty:
+            continue
+        features.append(
+            {"type": "Feature", "geometry": _rounded(merged), "properties": {"name": name, "road_class": road_class}}
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -17,7 +17,7 @@ from chuangcheng.org.models import Person
 
 from .choices import PledgeStatus, RoadClass
 from .models import Grid, RoadSegment, Shop, Site
-from .routing import holder, project_point
+from .routing import current_revision, holder, project_point
 
 
 @dataclass
@@ -310,3 +310,21 @@ def get_site_for_user(user: Person, pk: int) -> Site:
 
 def get_shop_for_user(user: Person, pk: int) -> Shop:
     return _get_or_404(shop_list_for_user(user=user), pk, "门店不存在")
+
+
+def road_network_rows() -> list[tuple[str, str, str, dict]]:
+    """Every road segment's name, road name, class and geometry, for the maps' base layer.
+
+    Not scoped to the user: the base map shows the whole county's roads to everybody who
+    sees a map (road names are what an inspector finds his way by, not a responsibility).
+    """
+    return list(RoadSegment.objects.order_by("pk").values_list("name", "road_name", "road_class", "geometry"))
+
+
+def road_network_version() -> str:
+    """Changes whenever the road network may have: the map revision (bulk writes bump it) and the
+    segments' count, newest change and highest id (a single save or delete, also in the admin)."""
+
+    facts = RoadSegment.objects.aggregate(n=Count("pk"), changed=Max("updated_at"), top=Max("pk"))
+    changed = facts["changed"].timestamp() if facts["changed"] else 0
+    return f"{current_revision()}-{facts['n']}-{facts['top'] or 0}-{changed:.6f}"

@@ -5,6 +5,7 @@ from . import views
 app_name = "places"
 urlpatterns = [
     path("map/", views.map_page, name="map"),
+    path("roads.geojson", views.roads_geojson, name="roads_geojson"),
     path("mine/", views.my_area, name="mine"),
     path("segments/", views.segment_list, name="segment_list"),
     path("segments/<int:pk>/", views.segment_detail, name="segment_detail"),

@@ -7,14 +7,18 @@ or, for htmx requests, only the ``table`` partial.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import condition, require_GET
 
+from chuangcheng.core.security import not_personal
 from chuangcheng.core.web import map_context, paginate, render_page, with_filters
 from chuangcheng.org.access import scope_for
 from chuangcheng.org.types import AuthedRequest
@@ -22,7 +26,7 @@ from chuangcheng.org.types import AuthedRequest
 from . import selectors
 from .choices import RoadClass
 from .forms import GridFilterForm, PlaceFilterForm, SegmentFilterForm, ShopFilterForm, SiteFilterForm
-from .geojson import collection, grid_feature, segment_feature, shop_feature, site_feature
+from .geojson import collection, grid_feature, road_network, segment_feature, shop_feature, site_feature
 
 PAGE_SIZE = 50
 IMPORT_PATH = "/places/io/import/"
@@ -117,6 +121,33 @@ def shop_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     shown = [segment_feature(shop.segment)] if shop.segment else []
     context = {"shop": shop, "features": collection([*shown, shop_feature(shop)]), **map_context()}
     return render(request, "places/shop_detail.html", context)
+
+
+# Browsers keep the road network this long before asking again (a 304 when the map is unchanged).
+ROADS_MAX_AGE = 600
+
+
+def _roads_etag(request: HttpRequest) -> str:
+    return f'"roads-{selectors.road_network_version()}"'
+
+
+@login_required
+@require_GET
+@condition(etag_func=_roads_etag)
+def roads_geojson(request: AuthedRequest) -> HttpResponse:
+    """The county's roads with their names, the base layer of every map without tiles (``map_context``).
+
+    Built once per version of the network and kept in the cache; the ETag is that version, so a
+    browser (or the street pages' service worker) that has it gets a 304.
+    """
+    key = f"places:roads:{selectors.road_network_version()}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(road_network(selectors.road_network_rows()), ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, body, timeout=24 * 3600)
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["Cache-Control"] = f"private, max-age={ROADS_MAX_AGE}"
+    return not_personal(response)
 
 
 @login_required

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from chuangcheng.core.tests.mbtiles_helpers import png, write_mbtiles
+
 from . import matrix
 from .access_matrix import ADMIN, ADMIN_OPEN, ANONYMOUS, API, PAGES, ROLES, Entry
 from .matrix import Answer, Route, call, client_for, object_of, sees
@@ -29,6 +31,12 @@ def media(settings, tmp_path):
     public.mkdir(parents=True)
     (public / "matrix.txt").write_text("public file")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def tiles_file(settings, tmp_path):
+    """The county's own base map, with the tile the matrix asks for (core:tile)."""
+    settings.MAP_TILES_FILE = str(write_mbtiles(tmp_path / "county.mbtiles", {(0, 0, 0): png((0, 160, 0), 16)}))
 
 
 @pytest.fixture(autouse=True)

@@ -176,11 +176,15 @@ def test_map_context_reads_the_tile_and_centre_settings(settings) -> None:
     settings.MAP_TILE_ATTRIBUTION = "© 测试"
     settings.MAP_TILE_SUBDOMAINS = "01234567"
     settings.MAP_CENTER_LON, settings.MAP_CENTER_LAT = 113.5, 35.25
+    settings.MAP_TILES_FILE = ""
 
     assert map_context() == {
         "tile_url": "https://t{s}.example.test/{z}/{x}/{y}.png",
         "tile_attribution": "© 测试",
         "tile_subdomains": "01234567",
+        "tile_min_zoom": 0,
+        "tile_max_zoom": 19,
+        "roads_url": "",
         "center": [113.5, 35.25],
     }
 

@@ -58,6 +58,18 @@ def test_it_has_units_of_every_kind_with_paths(reads: DemoSummary) -> None:
         assert unit.path == expected
 
 
+def test_its_road_network_base_map_is_light_enough_for_a_phone(reads: DemoSummary, client) -> None:
+    """The base layer every map without tiles loads: under 100 kB before gzip (about 45 kB), named roads."""
+    inspector = next(login for login in DEMO_LOGINS if login.role == Role.INSPECTOR)
+    client.force_login(Membership.objects.filter(person__username=inspector.username).first().person)
+    response = client.get("/places/roads.geojson")
+    assert response.status_code == 200
+    roads = response.json()["features"]
+    assert len(response.content) < 100_000
+    assert len(roads) < reads.segments  # segments of one road are joined
+    assert all(road["properties"]["name"] for road in roads)
+
+
 def test_it_has_people_in_every_role(reads: DemoSummary) -> None:
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
 

@@ -5,6 +5,8 @@
  * - Our own static files are kept too, so a kept page still has its script and style.
  * - Opening the login page (after a logout or an expired session) drops every kept page, so
  *   the next person on this phone never reads the previous one's lists.
+ * - The maps' base layers: the road network (the kept copy, refreshed in the background) and
+ *   the tiles of our own /tiles/ endpoint (the kept copy first: a tile changes only with the file).
  * Submissions made offline are not this file's business: offline_queue.js keeps them.
  */
 "use strict";
@@ -12,6 +14,9 @@
 var VERSION = "{{ version|escapejs }}";
 var PAGES = "chuangcheng-pages-" + VERSION;
 var STATIC = "chuangcheng-static-" + VERSION;
+var MAPS = "chuangcheng-maps-" + VERSION;
+var ROADS = "{{ roads_url|escapejs }}";
+var TILES_PREFIX = "{{ tiles_prefix|escapejs }}";
 var HEADER = "{{ offline_header|escapejs }}";
 var LOGIN = "{{ login_url|escapejs }}";
 var STATIC_PREFIX = "{% get_static_prefix %}";
@@ -44,7 +49,7 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
-        return name.indexOf("chuangcheng-") === 0 && name !== PAGES && name !== STATIC;
+        return name.indexOf("chuangcheng-") === 0 && name !== PAGES && name !== STATIC && name !== MAPS;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () { return self.clients.claim(); })
   );
@@ -58,6 +63,39 @@ function fromStatic(request) {
         return response;
       });
       return kept || fresh;
+    });
+  });
+}
+
+// A base layer answer worth keeping: ours, and not the login page a lapsed session redirects to.
+function keepable(response) {
+  return response.ok && !response.redirected;
+}
+
+// The kept copy at once (a weak signal must not hold the map up), refreshed from the network for next time.
+function roadsKeptThenRefreshed(request) {
+  return caches.open(MAPS).then(function (cache) {
+    return cache.match(request, { ignoreVary: true }).then(function (kept) {
+      var fresh = fetch(request).then(function (response) {
+        if (keepable(response)) cache.put(request, response.clone());
+        return response;
+      });
+      if (kept) {
+        fresh.catch(function () {});
+        return kept;
+      }
+      return fresh;
+    });
+  });
+}
+
+function tileKeptFirst(request) {
+  return caches.open(MAPS).then(function (cache) {
+    return cache.match(request).then(function (kept) {
+      return kept || fetch(request).then(function (response) {
+        if (keepable(response)) cache.put(request, response.clone());
+        return response;
+      });
     });
   });
 }
@@ -102,6 +140,14 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
     event.respondWith(fromStatic(request));
+    return;
+  }
+  if (url.pathname === ROADS) {
+    event.respondWith(roadsKeptThenRefreshed(request));
+    return;
+  }
+  if (url.pathname.indexOf(TILES_PREFIX) === 0) {
+    event.respondWith(tileKeptFirst(request));
     return;
   }
   if (url.pathname.indexOf(LOGIN) === 0) {
