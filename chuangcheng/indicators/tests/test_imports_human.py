@@ -155,7 +155,7 @@ def test_an_unknown_unit_is_still_a_row_error(world, campaign, framework):
 
     result = import_tasks(campaign=campaign, data=human_sheet(rows, merges=("A1:G1",)), by=world.office)
 
-    assert messages(result) == [(3, "责任单位", "未找到单位“县外星局”（可填单位全称、简称或编码）")]
+    assert messages(result) == [(3, "责任单位", "「县外星局」：找不到该单位（可填单位全称、简称、别名或编码）")]
 
 
 def test_without_a_year_in_the_title_the_campaigns_year_is_taken(world, campaign, framework):
