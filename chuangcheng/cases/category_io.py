@@ -181,9 +181,12 @@ class CategoryImporter:
             if not data.strip():
                 raise ImportFileError(_("文件是空的"))
             lookup = header_lookup((name, c) for c in COLUMNS for name in (c.header, c.field, *c.aliases))
-            self.headers, body = read_sheet(data, lookup, title_rows=True)
-            require_columns([c.header for c in COLUMNS if c.required and c.field not in self.headers])
-            rows = list(body)
+            table = read_sheet(data, lookup)
+            result.read_from(table)
+            self.headers = table.headers
+            required = [c.header for c in COLUMNS if c.required and c.field not in self.headers]
+            require_columns(required, header_row=table.header_row)
+            rows = list(table.rows)
         except ImportFileError as exc:
             return result.file_error(str(exc))
         result.rows_seen = len(rows)
