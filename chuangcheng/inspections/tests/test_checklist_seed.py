@@ -10,7 +10,7 @@ from chuangcheng.cases.category_seed import COMPONENTS, EVENTS
 from chuangcheng.inspections.checklist_seed import FAMILIES, ROAD_CLASS_ITEMS, SITE_TYPE_ITEMS, Item
 from chuangcheng.places.choices import DEFAULT_SITE_TYPES, RoadClass
 
-CATEGORY_NAMES = {name for _, _, rows in (*COMPONENTS, *EVENTS) for name, *_ in rows}
+CATEGORY_NAMES = {leaf.name for _, _, leaves in (*COMPONENTS, *EVENTS) for leaf in leaves}
 FAMILY_CODES = {code for code, _ in FAMILIES}
 CHECKLISTS: dict[str, list[Item]] = {
     **{f"site:{code}": items for code, items in SITE_TYPE_ITEMS.items()},
