@@ -42,7 +42,7 @@ from chuangcheng.org.models import Person, Unit
 
 from . import services
 from .choices import CategoryKind, RoutingRule, TimeUnit
-from .models import Category
+from .models import CATEGORY_RULE_FIELDS, Category
 
 KIND = "categories"
 LIMIT_MAX = Decimal("99999.9")
@@ -97,21 +97,6 @@ COLUMNS = (
     Column("is_active", "启用", help=gettext_lazy("是/否；空白为是"), width=8),
 )
 
-# The fields a row sets on its 小类 (what "unchanged" compares).
-ROW_FIELDS = (
-    "name",
-    "accept_condition",
-    "close_condition",
-    "time_limit",
-    "time_unit",
-    "urgent",
-    "urgent_time_limit",
-    "urgent_time_unit",
-    "routing_rule",
-    "owner_unit",
-    "auto_dispatch",
-    "is_active",
-)
 UNIT_ALIASES = {"自然时": TimeUnit.NATURAL_HOURS, "小时": TimeUnit.NATURAL_HOURS, "天": TimeUnit.WORK_DAYS}
 
 
@@ -352,7 +337,7 @@ class CategoryImporter:
         for category in cleaned:
             existing = self.by_code.get(category.code)
             if existing is not None and all(
-                getattr(existing, f) == getattr(category, f) for f in (*ROW_FIELDS, "parent_id")
+                getattr(existing, f) == getattr(category, f) for f in (*CATEGORY_RULE_FIELDS, "parent_id")
             ):
                 result.unchanged += 1
                 continue

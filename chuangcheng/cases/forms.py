@@ -22,7 +22,7 @@ from chuangcheng.org.models import Person, Unit
 from chuangcheng.org.selectors import unit_list_for_user
 
 from .choices import CategoryKind, Light, RoutingRule, Source, Status, TimeUnit
-from .models import Category
+from .models import CATEGORY_RULE_FIELDS, Category
 from .selectors import category_tree
 
 MAX_PHOTOS = 9
@@ -280,20 +280,7 @@ class CategoryForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = [
-            "name",
-            "accept_condition",
-            "close_condition",
-            "time_limit",
-            "time_unit",
-            "urgent",
-            "urgent_time_limit",
-            "urgent_time_unit",
-            "routing_rule",
-            "owner_unit",
-            "auto_dispatch",
-            "is_active",
-        ]
+        fields = list(CATEGORY_RULE_FIELDS)
         widgets = {
             "accept_condition": forms.Textarea(attrs={"rows": 2}),
             "close_condition": forms.Textarea(attrs={"rows": 2}),

@@ -27,6 +27,22 @@ from .choices import (
     TimeUnit,
 )
 
+# What the office sets on a 小类 (its form, the .xlsx table and the audit trail all use this list).
+CATEGORY_RULE_FIELDS = (
+    "name",
+    "accept_condition",
+    "close_condition",
+    "time_limit",
+    "time_unit",
+    "urgent",
+    "urgent_time_limit",
+    "urgent_time_unit",
+    "routing_rule",
+    "owner_unit",
+    "auto_dispatch",
+    "is_active",
+)
+
 
 class Category(TimeStampedModel):
     """部件/事件 大类 or 小类 in the national scheme's shape; 小类 carry the handling rules."""

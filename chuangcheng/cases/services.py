@@ -32,7 +32,7 @@ from chuangcheng.places.selectors import route_point
 from . import clock, notices
 from .access import require_holder, require_independent_verifier
 from .choices import Action, ExtensionStatus, PhotoKind, Source, Status, TimeUnit
-from .models import Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
+from .models import CATEGORY_RULE_FIELDS, Case, CaseCounter, CaseEvent, CasePhoto, Category, ExtensionRequest
 from .routing import suggest_units
 from .selectors import YELLOW_AT
 
@@ -783,22 +783,7 @@ def _reseed(
 # ---- categories (edited by the office) -------------------------------------------------------
 
 
-CATEGORY_FIELDS = (
-    "code",
-    "name",
-    "parent",
-    "accept_condition",
-    "close_condition",
-    "time_limit",
-    "time_unit",
-    "urgent",
-    "urgent_time_limit",
-    "urgent_time_unit",
-    "routing_rule",
-    "owner_unit",
-    "auto_dispatch",
-    "is_active",
-)
+CATEGORY_FIELDS = ("code", "parent", *CATEGORY_RULE_FIELDS)
 
 
 def _check_urgent_limit(category: Category) -> None:
