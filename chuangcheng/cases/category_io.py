@@ -29,10 +29,7 @@ from chuangcheng.core.importing import (
     ImportResult,
     RowError,
     as_text,
-    check_size,
-    header_lookup,
-    read_sheet,
-    require_columns,
+    read_rows,
     required_message,
     too_long_message,
 )
@@ -162,16 +159,7 @@ class CategoryImporter:
         require_role(self.by, *services.OFFICE, action=_("导入问题类别"))
         result = ImportResult(kind=KIND)
         try:
-            check_size(len(data))
-            if not data.strip():
-                raise ImportFileError(_("文件是空的"))
-            lookup = header_lookup((name, c) for c in COLUMNS for name in (c.header, c.field, *c.aliases))
-            table = read_sheet(data, lookup)
-            result.read_from(table)
-            self.headers = table.headers
-            required = [c.header for c in COLUMNS if c.required and c.field not in self.headers]
-            require_columns(required, header_row=table.header_row)
-            rows = list(table.rows)
+            self.headers, rows = read_rows(data, COLUMNS, result)
         except ImportFileError as exc:
             return result.file_error(str(exc))
         result.rows_seen = len(rows)

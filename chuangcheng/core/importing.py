@@ -240,6 +240,34 @@ def require_columns(missing: list[str], *, header_row: int = 1) -> None:
         )
 
 
+class SheetColumn(ImportColumn, Protocol):
+    """A column an importer declares with its header, the other headers people use, and whether it must be there."""
+
+    @property
+    def header(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+    @property
+    def required(self) -> bool: ...
+
+
+def read_rows(data: bytes, columns: Iterable[SheetColumn], result: ImportResult) -> tuple[dict[str, str], list]:
+    """An upload's headers (field code → the file's header) and rows, after the checks every importer makes:
+    size, not empty, the header found (``result`` learns where), the required columns there.
+    Raises ImportFileError."""
+    columns = list(columns)
+    check_size(len(data))
+    if not data.strip():
+        raise ImportFileError(_("文件是空的"))
+    table = read_sheet(data, header_lookup((name, c) for c in columns for name in (c.header, c.field, *c.aliases)))
+    result.read_from(table)
+    missing = [c.header for c in columns if c.required and c.field not in table.headers]
+    require_columns(missing, header_row=table.header_row)
+    return table.headers, list(table.rows)
+
+
 # ----- cells ------------------------------------------------------------------------------------
 
 

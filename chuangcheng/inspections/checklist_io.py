@@ -34,11 +34,8 @@ from chuangcheng.core.importing import (
     ImportResult,
     RowError,
     as_text,
-    check_size,
-    header_lookup,
     normalise_header,
-    read_sheet,
-    require_columns,
+    read_rows,
     required_message,
     strip_ordinal,
     too_long_message,
@@ -242,16 +239,7 @@ class ChecklistImporter:
         require_role(self.by, *services.CHECKLIST_EDITOR_ROLES, action=_("导入检查表"))
         result = ImportResult(kind=KIND)
         try:
-            check_size(len(data))
-            if not data.strip():
-                raise ImportFileError(_("文件是空的"))
-            lookup = header_lookup((name, c) for c in COLUMNS for name in (c.header, c.field, *c.aliases))
-            table = read_sheet(data, lookup)
-            result.read_from(table)
-            self.headers = table.headers
-            required = [c.header for c in COLUMNS if c.required and c.field not in self.headers]
-            require_columns(required, header_row=table.header_row)
-            rows = list(table.rows)
+            self.headers, rows = read_rows(data, COLUMNS, result)
         except ImportFileError as exc:
             return result.file_error(str(exc))
         result.rows_seen = len(rows)
